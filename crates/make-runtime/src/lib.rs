@@ -1,0 +1,60 @@
+//! Hand-written runtime shared by the generated Make.com API clients.
+//!
+//! The generated crates describe every operation as a constant [`Operation`]
+//! and call into this crate to send it: [`Client::request`] returns a
+//! [`RequestBuilder`] that fills path parameters, query pairs, headers and a
+//! body, and then sends the request with authentication, rate limiting,
+//! retries, tracing and error decoding handled here. This crate knows no
+//! operation of its own.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), make_runtime::Error> {
+//! use make_runtime::{ApiInfo, Client, ClientBuilder, Method, Operation, RateLimit, Plan};
+//!
+//! static API: ApiInfo = ApiInfo {
+//!     name: "make-api-v2",
+//!     auth_header: "Authorization",
+//!     auth_prefix: "Token ",
+//!     default_base_url: "https://eu1.make.com/api/v2",
+//!     user_agent: "example/0.1",
+//! };
+//! static LIST: Operation = Operation {
+//!     name: "connections.list",
+//!     method: Method::GET,
+//!     path: "/connections",
+//!     scopes: &["connections:read"],
+//! };
+//!
+//! let client: Client = ClientBuilder::new("my-token", &API)
+//!     .rate_limit(RateLimit::plan(Plan::Core))
+//!     .build()?;
+//! let body: serde_json::Value = client
+//!     .request(&LIST)
+//!     .query("teamId", 35)
+//!     .send_json()
+//!     .await?;
+//! # let _ = body; Ok(()) }
+//! ```
+
+mod client;
+mod error;
+mod paginate;
+mod rate_limit;
+mod request;
+mod retry;
+mod token;
+
+pub use bytes::Bytes;
+pub use chrono;
+pub use futures::Stream;
+pub use http::StatusCode;
+pub use reqwest::Method;
+pub use reqwest_middleware;
+
+pub use client::{ApiInfo, Client, ClientBuilder, Operation};
+pub use error::{ApiError, Error, ErrorCode};
+pub use paginate::{paginate, SortDir};
+pub use rate_limit::{Plan, RateLimit};
+pub use request::RequestBuilder;
+pub use retry::RetryPolicy;
+pub use token::Token;

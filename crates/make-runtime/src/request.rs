@@ -1,0 +1,531 @@
+//! Building and sending one request.
+//!
+//! [`RequestBuilder`] collects path parameters (percent-encoded as one path
+//! segment each), query pairs (form-urlencoded, in call order, so `type[]`
+//! goes out as `type%5B%5D`), headers and a body. Problems found while
+//! building (an unserializable body, an invalid header) are kept and returned
+//! by the `send_*` methods as [`Error::InvalidRequest`] before anything is
+//! sent. Sending checks scopes, waits for the rate limiter, retries according
+//! to the [`RetryPolicy`](crate::RetryPolicy) and decodes the response or
+//! Make's error body, inside one `tracing` span per call.
+
+use std::fmt::Display;
+
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use http::StatusCode;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tracing::field::Empty;
+use tracing::Instrument;
+use url::Url;
+
+use crate::client::{Client, Operation};
+use crate::error::{body_start, ApiError, Error};
+use crate::retry::{Failure, RetryPolicy};
+
+/// Characters left as is in a path segment: RFC 3986 "unreserved".
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+enum Body {
+    Empty,
+    Buffered {
+        bytes: Bytes,
+        content_type: &'static str,
+    },
+    Stream {
+        body: Option<reqwest::Body>,
+        content_type: &'static str,
+    },
+}
+
+/// One request for one [`Operation`], created by [`Client::request`].
+///
+/// Setters take and return `self`; finish with one of the `send_*` methods.
+#[must_use = "a request does nothing until one of the send_* methods is awaited"]
+pub struct RequestBuilder {
+    client: Client,
+    op: &'static Operation,
+    path_params: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+    error: Option<String>,
+}
+
+impl std::fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Values may be personal data: show names only.
+        f.debug_struct("RequestBuilder")
+            .field("operation", &self.op.name)
+            .field(
+                "path_params",
+                &self.path_params.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field(
+                "query",
+                &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A successful (2xx) response, body read.
+struct Raw {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RequestBuilder {
+    pub(crate) fn new(client: Client, op: &'static Operation) -> Self {
+        RequestBuilder {
+            client,
+            op,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: Body::Empty,
+            error: None,
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        if self.error.is_none() {
+            self.error = Some(message);
+        }
+    }
+
+    /// Fills the `{name}` placeholder of the path with `value`, percent-encoded
+    /// as one path segment (a `/` in the value becomes `%2F`). An empty value,
+    /// `.` or `..` is refused, since it would change which resource is addressed.
+    pub fn path_param(mut self, name: impl AsRef<str>, value: impl Display) -> Self {
+        let name = name.as_ref();
+        let value = value.to_string();
+        if value.is_empty() || value == "." || value == ".." {
+            self.fail(format!(
+                "path parameter `{name}` must not be empty, `.` or `..`"
+            ));
+            return self;
+        }
+        let encoded = utf8_percent_encode(&value, SEGMENT).to_string();
+        match self.path_params.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = encoded,
+            None => self.path_params.push((name.to_owned(), encoded)),
+        }
+        self
+    }
+
+    /// Appends the query pair `name=value` (the name is used verbatim, e.g.
+    /// `pg[offset]`; both are form-urlencoded on the wire).
+    pub fn query(mut self, name: impl AsRef<str>, value: impl Display) -> Self {
+        self.query
+            .push((name.as_ref().to_owned(), value.to_string()));
+        self
+    }
+
+    /// Appends `name=value` when `value` is `Some`.
+    pub fn query_opt<V: Display>(self, name: impl AsRef<str>, value: Option<V>) -> Self {
+        match value {
+            Some(v) => self.query(name, v),
+            None => self,
+        }
+    }
+
+    /// Appends one `name=value` pair per value, e.g. `type[]=a&type[]=b`; an
+    /// empty iterator adds nothing.
+    pub fn query_array<I>(mut self, name: impl AsRef<str>, values: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Display,
+    {
+        let name = name.as_ref();
+        for v in values {
+            self.query.push((name.to_owned(), v.to_string()));
+        }
+        self
+    }
+
+    /// Adds a request header. An invalid name or value makes the send fail
+    /// with [`Error::InvalidRequest`].
+    pub fn header(mut self, name: impl AsRef<str>, value: impl Display) -> Self {
+        let name = name.as_ref();
+        let Ok(header_name) = HeaderName::from_bytes(name.as_bytes()) else {
+            self.fail(format!("invalid header name `{name}`"));
+            return self;
+        };
+        match HeaderValue::from_str(&value.to_string()) {
+            Ok(v) => {
+                self.headers.append(header_name, v);
+            }
+            Err(_) => self.fail(format!(
+                "invalid value for header `{name}` (control characters or non-ASCII)"
+            )),
+        }
+        self
+    }
+
+    /// Adds a request header when `value` is `Some`.
+    pub fn header_opt<V: Display>(self, name: impl AsRef<str>, value: Option<V>) -> Self {
+        match value {
+            Some(v) => self.header(name, v),
+            None => self,
+        }
+    }
+
+    /// Sends `body` as JSON (`Content-Type: application/json`). A
+    /// serialization error is returned by the `send_*` method.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(v) => {
+                self.body = Body::Buffered {
+                    bytes: Bytes::from(v),
+                    content_type: "application/json",
+                }
+            }
+            Err(e) => self.fail(format!("could not serialize the JSON body: {e}")),
+        }
+        self
+    }
+
+    /// Sends `bytes` as the body with the given content type (re-sent as is on retries).
+    pub fn bytes(mut self, bytes: impl Into<Bytes>, content_type: &'static str) -> Self {
+        self.body = Body::Buffered {
+            bytes: bytes.into(),
+            content_type,
+        };
+        self
+    }
+
+    /// Sends a streaming body. A request with a streaming body is never
+    /// retried, since the stream cannot be replayed (a body that is in fact
+    /// buffered is kept as bytes and can be).
+    pub fn body_stream(mut self, body: reqwest::Body, content_type: &'static str) -> Self {
+        self.body = match body.as_bytes() {
+            Some(b) => Body::Buffered {
+                bytes: Bytes::copy_from_slice(b),
+                content_type,
+            },
+            None => Body::Stream {
+                body: Some(body),
+                content_type,
+            },
+        };
+        self
+    }
+
+    /// Sends the request and decodes a 2xx JSON body into `T` (an empty body
+    /// decodes as JSON `null`, so `()` and `Option<_>` accept it).
+    pub async fn send_json<T: DeserializeOwned>(mut self) -> Result<T, Error> {
+        if !self.headers.contains_key(ACCEPT) {
+            self.headers
+                .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        }
+        let op = self.op.name;
+        let raw = self.execute().await?;
+        decode_json(op, &raw)
+    }
+
+    /// Sends the request and returns the 2xx body as text.
+    pub async fn send_text(self) -> Result<String, Error> {
+        let op = self.op.name;
+        let raw = self.execute().await?;
+        String::from_utf8(raw.body.to_vec()).map_err(|e| Error::Decode {
+            operation: op,
+            status: raw.status,
+            path: ".".into(),
+            message: format!("the body is not valid UTF-8: {e}"),
+            body_start: body_start(&raw.body),
+        })
+    }
+
+    /// Sends the request and returns the raw 2xx body.
+    pub async fn send_bytes(self) -> Result<Bytes, Error> {
+        Ok(self.execute().await?.body)
+    }
+
+    /// Sends the request and ignores the 2xx body.
+    pub async fn send_empty(self) -> Result<(), Error> {
+        self.execute().await.map(drop)
+    }
+
+    /// The full URL: base URL, filled path and query.
+    fn url(&self) -> Result<Url, Error> {
+        let op = self.op;
+        let invalid = |message: String| Error::InvalidRequest {
+            operation: op.name,
+            message,
+        };
+        let mut path = String::with_capacity(op.path.len() + 16);
+        if !op.path.starts_with('/') {
+            path.push('/');
+        }
+        let mut used = vec![false; self.path_params.len()];
+        let mut rest = op.path;
+        while let Some(open) = rest.find('{') {
+            path.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else {
+                return Err(invalid(format!("malformed path template `{}`", op.path)));
+            };
+            let name = &rest[open + 1..open + close];
+            match self.path_params.iter().position(|(n, _)| n == name) {
+                Some(i) => {
+                    used[i] = true;
+                    path.push_str(&self.path_params[i].1);
+                }
+                None => return Err(invalid(format!("path parameter `{name}` was not set"))),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        path.push_str(rest);
+        if let Some(i) = used.iter().position(|u| !u) {
+            return Err(invalid(format!(
+                "path parameter `{}` is not in the path `{}`",
+                self.path_params[i].0, op.path
+            )));
+        }
+        let mut url = Url::parse(&format!("{}{}", self.client.base_url(), path))
+            .map_err(|e| invalid(format!("invalid URL: {e}")))?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(self.query.iter());
+        }
+        Ok(url)
+    }
+
+    /// Checks, sends with retries, and returns a 2xx response or the error.
+    async fn execute(mut self) -> Result<Raw, Error> {
+        let op = self.op;
+        if let Some(have) = &self.client.inner.scopes {
+            let missing: Vec<String> = op
+                .scopes
+                .iter()
+                .filter(|s| !have.contains(**s))
+                .map(|s| (*s).to_owned())
+                .collect();
+            if !missing.is_empty() {
+                return Err(Error::MissingScope {
+                    operation: op.name,
+                    missing,
+                });
+            }
+        }
+        if let Some(message) = self.error.take() {
+            return Err(Error::InvalidRequest {
+                operation: op.name,
+                message,
+            });
+        }
+        let url = self.url()?;
+        let span = tracing::info_span!(
+            "make_request",
+            operation = op.name,
+            method = %op.method,
+            path = op.path,
+            status = Empty,
+            attempt = Empty,
+            elapsed_ms = Empty,
+        );
+        let result = self
+            .send_with_retries(url, &span)
+            .instrument(span.clone())
+            .await;
+        match &result {
+            Ok(raw) => {
+                tracing::debug!(parent: &span, status = raw.status.as_u16(), "Make API call succeeded")
+            }
+            // Only the kind and status: error messages may quote response bodies.
+            Err(e) => tracing::debug!(
+                parent: &span,
+                error_kind = e.kind(),
+                status = e.status().map(|s| s.as_u16()),
+                "Make API call failed"
+            ),
+        }
+        result
+    }
+
+    async fn send_with_retries(&mut self, url: Url, span: &tracing::Span) -> Result<Raw, Error> {
+        let client = self.client.clone();
+        let inner = &client.inner;
+        let op = self.op;
+        let start = tokio::time::Instant::now();
+        let streaming = matches!(self.body, Body::Stream { .. });
+        let max_attempts = if streaming { 1 } else { inner.retry.attempts() };
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            if let Some(limiter) = &inner.limiter {
+                limiter.acquire().await;
+            }
+            let request = self.build_attempt(&url);
+            let outcome = attempt_once(inner.http.execute(request)).await;
+            let elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+            span.record("elapsed_ms", elapsed_ms);
+
+            let failure = match &outcome {
+                Ok(raw) => {
+                    span.record("status", raw.status.as_u16());
+                    tracing::debug!(
+                        attempt,
+                        status = raw.status.as_u16(),
+                        elapsed_ms,
+                        "response received"
+                    );
+                    Failure::Status(raw.status)
+                }
+                Err((failure, _)) => *failure,
+            };
+            if matches!(failure, Failure::Status(s) if s.is_success()) {
+                break outcome.map_err(|(_, e)| e.with_operation(op.name));
+            }
+            let response_headers = outcome.as_ref().ok().map(|raw| &raw.headers);
+            if attempt >= max_attempts || !RetryPolicy::is_retryable(&op.method, failure) {
+                break match outcome {
+                    Ok(raw) => Err(status_error(op, raw)),
+                    Err((_, e)) => Err(e.with_operation(op.name)),
+                };
+            }
+            let delay = inner.retry.delay(attempt, response_headers);
+            let reason = match failure {
+                Failure::Status(s) => format!("HTTP {s}"),
+                Failure::Connect => "connection failed".into(),
+                Failure::Timeout => "timed out".into(),
+                Failure::Transport => "transport error".into(),
+                Failure::Fatal => "error".into(),
+            };
+            tracing::warn!(
+                attempt,
+                next_attempt = attempt + 1,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                reason = %reason,
+                "retrying Make API request"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    fn build_attempt(&mut self, url: &Url) -> reqwest::Request {
+        let mut request = reqwest::Request::new(self.op.method.clone(), url.clone());
+        *request.headers_mut() = self.headers.clone();
+        let (body, content_type) = match &mut self.body {
+            Body::Empty => (None, None),
+            Body::Buffered {
+                bytes,
+                content_type,
+            } => (
+                Some(reqwest::Body::from(bytes.clone())),
+                Some(*content_type),
+            ),
+            Body::Stream { body, content_type } => (body.take(), Some(*content_type)),
+        };
+        if let Some(ct) = content_type {
+            if !request.headers().contains_key(CONTENT_TYPE) {
+                if let Ok(v) = HeaderValue::from_str(ct) {
+                    request.headers_mut().insert(CONTENT_TYPE, v);
+                }
+            }
+        }
+        *request.body_mut() = body;
+        request
+    }
+}
+
+/// A transport failure, before the operation name is attached.
+enum PendingError {
+    Timeout,
+    Transport(Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+impl PendingError {
+    fn with_operation(self, operation: &'static str) -> Error {
+        match self {
+            PendingError::Timeout => Error::Timeout { operation },
+            PendingError::Transport(source) => Error::Transport { operation, source },
+        }
+    }
+}
+
+async fn attempt_once(
+    send: impl std::future::Future<Output = reqwest_middleware::Result<reqwest::Response>>,
+) -> Result<Raw, (Failure, PendingError)> {
+    let response = send.await.map_err(|e| match e {
+        reqwest_middleware::Error::Reqwest(e) => classify(e),
+        reqwest_middleware::Error::Middleware(e) => {
+            (Failure::Fatal, PendingError::Transport(e.into()))
+        }
+    })?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(classify)?;
+    Ok(Raw {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn classify(e: reqwest::Error) -> (Failure, PendingError) {
+    if e.is_connect() {
+        let pending = if e.is_timeout() {
+            PendingError::Timeout
+        } else {
+            PendingError::Transport(Box::new(e))
+        };
+        (Failure::Connect, pending)
+    } else if e.is_timeout() {
+        (Failure::Timeout, PendingError::Timeout)
+    } else {
+        (Failure::Transport, PendingError::Transport(Box::new(e)))
+    }
+}
+
+fn status_error(op: &'static Operation, raw: Raw) -> Error {
+    match ApiError::from_body(&raw.body) {
+        Some(error) => Error::Api {
+            operation: op.name,
+            status: raw.status,
+            error,
+            required_scopes: op.scopes,
+        },
+        None => Error::Status {
+            operation: op.name,
+            status: raw.status,
+            content_type: raw
+                .headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            body_start: body_start(&raw.body),
+        },
+    }
+}
+
+fn decode_json<T: DeserializeOwned>(operation: &'static str, raw: &Raw) -> Result<T, Error> {
+    let bytes: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &raw.body
+    };
+    let decode_error = |path: String, message: String| Error::Decode {
+        operation,
+        status: raw.status,
+        path,
+        message,
+        body_start: body_start(&raw.body),
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => de
+            .end()
+            .map(|()| v)
+            .map_err(|e| decode_error(".".into(), e.to_string())),
+        Err(e) => Err(decode_error(e.path().to_string(), e.inner().to_string())),
+    }
+}

@@ -1,0 +1,73 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+
+use make_runtime::{ApiInfo, Client, ClientBuilder, Method, Operation};
+use wiremock::MockServer;
+
+pub static TEST_API: ApiInfo = ApiInfo {
+    name: "make-api-v2",
+    auth_header: "Authorization",
+    auth_prefix: "Token ",
+    default_base_url: "https://eu1.make.com/api/v2",
+    user_agent: "make-runtime-tests/0.0.1",
+};
+
+pub static GET_CONNECTION: Operation = Operation {
+    name: "connections.get",
+    method: Method::GET,
+    path: "/connections/{connectionId}",
+    scopes: &["connections:read"],
+};
+
+pub static LIST_CONNECTIONS: Operation = Operation {
+    name: "connections.list",
+    method: Method::GET,
+    path: "/connections",
+    scopes: &["connections:read"],
+};
+
+pub static CREATE_CONNECTION: Operation = Operation {
+    name: "connections.create",
+    method: Method::POST,
+    path: "/connections",
+    scopes: &["connections:write"],
+};
+
+pub fn builder(server: &MockServer) -> ClientBuilder<Client> {
+    ClientBuilder::<Client>::new("secret-token", &TEST_API)
+        .base_url(server.uri())
+        .allow_insecure_http()
+}
+
+pub fn client(server: &MockServer) -> Client {
+    builder(server).build().expect("client builds")
+}
+
+pub async fn received(server: &MockServer) -> Vec<wiremock::Request> {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+}
+
+/// A `Write` into a shared buffer, for capturing tracing output.
+#[derive(Clone, Default)]
+pub struct Buffer(pub Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Buffer {
+    pub fn contents(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}

@@ -1,0 +1,304 @@
+//! What goes on the wire: auth, query, path, headers, body.
+
+mod common;
+
+use common::*;
+use make_runtime::{Client, ClientBuilder, Error, Method, Operation};
+use serde_json::{json, Value};
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn sends_token_user_agent_and_decodes_json() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/connections/42"))
+        .and(header("authorization", "Token secret-token"))
+        .and(header("user-agent", "make-runtime-tests/0.0.1"))
+        .and(header("accept", "application/json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"connection": {"id": 42}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let v: Value = client(&server)
+        .request(&GET_CONNECTION)
+        .path_param("connectionId", 42)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(v, json!({"connection": {"id": 42}}));
+}
+
+#[tokio::test]
+async fn empty_auth_prefix_sends_raw_token_and_user_agent_override() {
+    static RAW: make_runtime::ApiInfo = make_runtime::ApiInfo {
+        name: "academy",
+        auth_header: "x-api-key",
+        auth_prefix: "",
+        default_base_url: "https://academy.make.com/api",
+        user_agent: "x/1",
+    };
+    let server = MockServer::start().await;
+    Mock::given(header("x-api-key", "raw-token"))
+        .and(header("user-agent", "custom/2"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c: Client = ClientBuilder::new("raw-token", &RAW)
+        .base_url(server.uri())
+        .allow_insecure_http()
+        .user_agent("custom/2")
+        .build()
+        .unwrap();
+    c.request(&LIST_CONNECTIONS).send_empty().await.unwrap();
+}
+
+#[tokio::test]
+async fn query_pairs_in_order_with_arrays_and_brackets_encoded() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let none: Option<bool> = None;
+    let empty: Vec<String> = Vec::new();
+    let _: Value = client(&server)
+        .request(&LIST_CONNECTIONS)
+        .query("teamId", 35)
+        .query_array("type[]", ["a", "b"])
+        .query_opt("confirmed", none)
+        .query_opt("pg[sortDir]", Some(make_runtime::SortDir::Desc))
+        .query_array("cols[]", &empty)
+        .query("q", "a b&c")
+        .send_json()
+        .await
+        .unwrap();
+    let reqs = received(&server).await;
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        reqs[0].url.query(),
+        Some("teamId=35&type%5B%5D=a&type%5B%5D=b&pg%5BsortDir%5D=desc&q=a+b%26c")
+    );
+    let pairs: Vec<(String, String)> = reqs[0]
+        .url
+        .query_pairs()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect();
+    assert_eq!(pairs[1], ("type[]".to_owned(), "a".to_owned()));
+    assert_eq!(pairs[2], ("type[]".to_owned(), "b".to_owned()));
+}
+
+#[tokio::test]
+async fn path_params_are_one_encoded_segment() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let _: Value = client(&server)
+        .request(&GET_CONNECTION)
+        .path_param("connectionId", "a/b c?d#e%f")
+        .send_json()
+        .await
+        .unwrap();
+    let reqs = received(&server).await;
+    assert_eq!(reqs[0].url.path(), "/connections/a%2Fb%20c%3Fd%23e%25f");
+    assert_eq!(reqs[0].url.query(), None);
+}
+
+#[tokio::test]
+async fn base_url_path_is_kept() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/v2/connections/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c: Client = builder(&server)
+        .environment_url(format!("{}/", server.uri()))
+        .build()
+        .unwrap();
+    assert_eq!(c.base_url(), format!("{}/api/v2", server.uri()));
+    let v: Value = c
+        .request(&GET_CONNECTION)
+        .path_param("connectionId", 7)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(v["ok"], true);
+}
+
+#[tokio::test]
+async fn json_body_headers_and_text() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/connections"))
+        .and(header("content-type", "application/json"))
+        .and(header("session-id", "s-1"))
+        .and(query_param("teamId", "35"))
+        .and(body_json(json!({"accountName": "x", "scopes": [1, 2]})))
+        .respond_with(ResponseTemplate::new(201).set_body_string("created"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let text = client(&server)
+        .request(&CREATE_CONNECTION)
+        .query("teamId", 35)
+        .header("session-id", "s-1")
+        .json(&json!({"accountName": "x", "scopes": [1, 2]}))
+        .send_text()
+        .await
+        .unwrap();
+    assert_eq!(text, "created");
+}
+
+#[tokio::test]
+async fn bytes_body_and_send_bytes() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(header("content-type", "application/octet-stream"))
+        .respond_with(|req: &wiremock::Request| {
+            ResponseTemplate::new(200).set_body_bytes(req.body.clone())
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = client(&server)
+        .request(&CREATE_CONNECTION)
+        .bytes(vec![1u8, 2, 3], "application/octet-stream")
+        .send_bytes()
+        .await
+        .unwrap();
+    assert_eq!(&out[..], &[1, 2, 3]);
+}
+
+#[tokio::test]
+async fn invalid_requests_are_not_sent() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+
+    // placeholder left unfilled
+    let err = c.request(&GET_CONNECTION).send_empty().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest { operation: "connections.get", message } if message.contains("connectionId")),
+        "{err}"
+    );
+    // unknown path parameter
+    let err = c
+        .request(&LIST_CONNECTIONS)
+        .path_param("nope", 1)
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err}");
+    // `..` would address another resource
+    let err = c
+        .request(&GET_CONNECTION)
+        .path_param("connectionId", "..")
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err}");
+    // body that fails to serialize
+    let mut bad = std::collections::HashMap::new();
+    bad.insert((1, 2), 3);
+    let err = c
+        .request(&CREATE_CONNECTION)
+        .json(&bad)
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest { message, .. } if message.contains("serialize")),
+        "{err}"
+    );
+    // invalid header value
+    let err = c
+        .request(&LIST_CONNECTIONS)
+        .header("x-a", "a\nb")
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err}");
+
+    assert!(received(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn middleware_runs_and_authorization_is_still_sent() {
+    use make_runtime::reqwest_middleware::{Middleware, Next, Result};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    struct Tag(Arc<AtomicUsize>);
+    impl Tag {
+        async fn run(
+            &self,
+            mut req: reqwest::Request,
+            ext: &mut http::Extensions,
+            next: Next<'_>,
+        ) -> Result<reqwest::Response> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            // middleware never sees the token
+            assert!(req.headers().get("authorization").is_none());
+            req.headers_mut().insert("x-tag", "1".parse().unwrap());
+            next.run(req, ext).await
+        }
+    }
+    impl Middleware for Tag {
+        fn handle<'a, 'b, 'c, 'd>(
+            &'a self,
+            req: reqwest::Request,
+            ext: &'b mut http::Extensions,
+            next: Next<'c>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<reqwest::Response>> + Send + 'd>,
+        >
+        where
+            'a: 'd,
+            'b: 'd,
+            'c: 'd,
+            Self: 'd,
+        {
+            Box::pin(self.run(req, ext, next))
+        }
+    }
+
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Token secret-token"))
+        .and(header("x-tag", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let count = Arc::new(AtomicUsize::new(0));
+    let c: Client = builder(&server).with(Tag(count.clone())).build().unwrap();
+    let v: Vec<u8> = c.request(&LIST_CONNECTIONS).send_json().await.unwrap();
+    assert!(v.is_empty());
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn clones_share_settings() {
+    static DELETE: Operation = Operation {
+        name: "connections.delete",
+        method: Method::DELETE,
+        path: "/connections/{connectionId}",
+        scopes: &["connections:write"],
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let c2 = c.clone();
+    assert_eq!(c.base_url(), c2.base_url());
+    c2.request(&DELETE)
+        .path_param("connectionId", 1)
+        .send_empty()
+        .await
+        .unwrap();
+}

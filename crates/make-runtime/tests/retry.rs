@@ -1,0 +1,224 @@
+//! Retries: 429 with Retry-After, 503, idempotency, timeouts.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+use make_runtime::{Client, Error, RetryPolicy};
+use serde_json::{json, Value};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn fast(server: &MockServer) -> Client {
+    builder(server)
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5)))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_on_429() {
+    let server = MockServer::start().await;
+    let times = Arc::new(Mutex::new(Vec::new()));
+    let t = times.clone();
+    Mock::given(method("GET"))
+        .respond_with(move |_: &wiremock::Request| {
+            let mut times = t.lock().unwrap();
+            times.push(Instant::now());
+            if times.len() == 1 {
+                ResponseTemplate::new(429)
+                    .insert_header("retry-after", "2")
+                    .set_body_json(json!({"message": "Requests limit for organization exceeded, please try again later."}))
+            } else {
+                ResponseTemplate::new(200).set_body_json(json!({"ok": true}))
+            }
+        })
+        .mount(&server)
+        .await;
+    let v: Value = client(&server)
+        .request(&LIST_CONNECTIONS)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(v, json!({"ok": true}));
+    let times = times.lock().unwrap();
+    assert_eq!(times.len(), 2, "exactly two requests");
+    let gap = times[1] - times[0];
+    assert!(
+        gap >= Duration::from_secs(2),
+        "second request after {gap:?}"
+    );
+    assert!(gap < Duration::from_secs(4), "second request after {gap:?}");
+}
+
+#[tokio::test]
+async fn post_answered_503_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("unavailable"))
+        .mount(&server)
+        .await;
+    let err = fast(&server)
+        .request(&CREATE_CONNECTION)
+        .json(&json!({"a": 1}))
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(received(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn post_answered_429_is_retried_with_the_same_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    fast(&server)
+        .request(&CREATE_CONNECTION)
+        .json(&json!({"a": 1}))
+        .send_empty()
+        .await
+        .unwrap();
+    let reqs = received(&server).await;
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0].body, reqs[1].body);
+    assert_eq!(reqs[1].body, br#"{"a":1}"#);
+    assert_eq!(
+        reqs[1].headers.get("content-type").unwrap(),
+        "application/json"
+    );
+}
+
+#[tokio::test]
+async fn get_answered_503_three_times_then_200_makes_four_requests() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([1, 2])))
+        .mount(&server)
+        .await;
+    let v: Vec<u32> = fast(&server)
+        .request(&LIST_CONNECTIONS)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(v, vec![1, 2]);
+    assert_eq!(received(&server).await.len(), 4);
+}
+
+#[tokio::test]
+async fn gives_up_after_max_attempts_with_the_last_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({
+            "message": "Requests limit for organization exceeded, please try again later."
+        })))
+        .mount(&server)
+        .await;
+    let c: Client = builder(&server)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .base_delay(Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    let err = c.request(&LIST_CONNECTIONS).send_empty().await.unwrap_err();
+    assert_eq!(received(&server).await.len(), 3);
+    assert!(matches!(err, Error::Api { .. }), "{err:?}");
+    assert!(err.to_string().contains("rate limit"), "{err}");
+
+    let none: Client = builder(&server)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    none.request(&LIST_CONNECTIONS)
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert_eq!(received(&server).await.len(), 4);
+}
+
+#[tokio::test]
+async fn other_errors_are_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    fast(&server)
+        .request(&LIST_CONNECTIONS)
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert_eq!(received(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn timeouts_retry_get_but_not_post() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(400)))
+        .mount(&server)
+        .await;
+    let c: Client = builder(&server)
+        .timeout(Duration::from_millis(100))
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .base_delay(Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    let err = c
+        .request(&CREATE_CONNECTION)
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(received(&server).await.len(), 1);
+    let err = c.request(&LIST_CONNECTIONS).send_empty().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(received(&server).await.len(), 3);
+}
+
+#[tokio::test]
+async fn streaming_body_is_never_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    static PUT: make_runtime::Operation = make_runtime::Operation {
+        name: "blobs.put",
+        method: make_runtime::Method::PUT,
+        path: "/blob",
+        scopes: &[],
+    };
+    let stream = futures::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from_static(
+        b"abc",
+    ))]);
+    let err = fast(&server)
+        .request(&PUT)
+        .body_stream(reqwest::Body::wrap_stream(stream), "text/plain")
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    let reqs = received(&server).await;
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].body, b"abc");
+}

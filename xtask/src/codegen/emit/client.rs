@@ -1,0 +1,624 @@
+//! The client crate: a `Client` with one handle per tag (`client.connections()`), one request
+//! builder per operation (required parameters are arguments, optional ones chained setters,
+//! `.send().await` sends), the servers enum, and re-exports of the runtime types its API uses so
+//! a user adds one dependency. Everything that is not about one operation lives in the runtime.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{crate_ident, docs, format_file, header, ident, rust_type, OutputFile};
+use crate::codegen::ir::{Api, BodyKind, Group, Operation, Param, ParamLocation, ResponseKind, TypeKind, TypeRef};
+use crate::codegen::naming;
+
+/// `<client>/src/lib.rs` and one module per group.
+pub fn emit(api: &Api) -> Vec<OutputFile> {
+    let links = link_table(api);
+    let link = |slug: &str| links.get(slug).cloned();
+    let defaults = defaultable(api);
+    let hdr = header(api, "//");
+    let mut files = vec![OutputFile { path: format!("{}/src/lib.rs", api.client_crate), contents: format_file(&hdr, lib_rs(api, &link)) }];
+    for g in &api.groups {
+        files.push(OutputFile {
+            path: format!("{}/src/{}.rs", api.client_crate, g.accessor),
+            contents: format_file(&hdr, group_rs(api, g, &link, &defaults)),
+        });
+    }
+    files
+}
+
+/// Make page name -> intra-doc path of the generated method.
+fn link_table(api: &Api) -> BTreeMap<String, String> {
+    api.operations()
+        .map(|(g, o)| (o.doc_slug.clone(), format!("crate::{}::{}::{}", g.accessor, g.rust_name, o.method_name)))
+        .collect()
+}
+
+fn defaultable(api: &Api) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    loop {
+        let before = set.len();
+        for t in &api.types {
+            if let TypeKind::Struct { fields, flatten, .. } = &t.kind {
+                let has = |ty: &TypeRef| !matches!(ty, TypeRef::Named(n) if !set.contains(n));
+                if fields.iter().all(|f| !f.required || f.nullable || has(&f.ty)) && flatten.iter().all(|f| has(&f.ty)) {
+                    set.insert(t.name.clone());
+                }
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
+fn inner_doc(text: &str) -> TokenStream {
+    docs::inner_attrs(text)
+}
+
+fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
+    let models = crate_ident(&api.models_crate);
+    let krate = crate_ident(&api.client_crate);
+    let first = api.groups.first().and_then(|g| g.operations.first().map(|o| (g, o)));
+    let example = match first {
+        Some((g, o)) if example_args(api, o, &defaultable(api)).is_some() => {
+            let args = example_args(api, o, &defaultable(api)).unwrap_or_default();
+            format!(
+                "\n\n```no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nlet client = {krate}::Client::builder(std::env::var(\"API_TOKEN\").unwrap_or_default())\n    .build()?;\nlet response = client.{}().{}({args}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
+                g.accessor, o.method_name
+            )
+        }
+        _ => String::new(),
+    };
+    let crate_doc = inner_doc(&format!(
+        "Async client for the {} API ({}), generated from its published documentation.\n\nBuild a [`Client`], pick a [`{}`] (or a custom URL), and call operations through one handle per section of the docs; each returns a request builder that `.send().await`s. Retries, rate limits, auth and errors are handled by the runtime and re-exported here.{example}",
+        api.title, api.name, api.servers_enum
+    ));
+    let mods = api.groups.iter().map(|g| {
+        let m = ident(&g.accessor);
+        let d = docs::attrs(&format!("The {} operations.", g.tag));
+        quote! { #d pub mod #m; }
+    });
+    let accessors = api.groups.iter().map(|g| {
+        let m = ident(&g.accessor);
+        let t = ident(&g.rust_name);
+        let d = docs::attrs(&format!(
+            "{}\n\n{}",
+            format_args!("The {} operations.", g.tag),
+            g.docs.as_deref().map(|d| docs::sanitize(d, link)).unwrap_or_default()
+        ));
+        quote! {
+            #d
+            pub fn #m(&self) -> #m::#t {
+                #m::#t::new(self.inner.clone())
+            }
+        }
+    });
+    let server_enum = servers(api);
+    let default_url = &api.servers[api.default_server.min(api.servers.len().saturating_sub(1))].url;
+    let api_name = &api.name;
+    let auth_header = &api.auth.header;
+    let auth_prefix = &api.auth.prefix;
+    let auth_doc = format!(
+        "Requests carry the token in the `{auth_header}` header{}.",
+        if auth_prefix.is_empty() { " as it is".to_string() } else { format!(", as `{}<token>`", auth_prefix) }
+    );
+    let new_doc_attrs = docs::attrs(&format!("A client for the default server (`{default_url}`) with default settings.\n\n{auth_doc}"));
+    quote! {
+        #crate_doc
+
+        pub use ::#models as models;
+        pub use models::Scope;
+        pub use ::make_runtime::{ApiError, Bytes, ClientBuilder, Error, ErrorCode, Plan, RateLimit, RetryPolicy, SortDir, Token};
+
+        #(#mods)*
+
+        /// What the runtime needs to know about this API: name, auth header and default server.
+        pub static API: ::make_runtime::ApiInfo = ::make_runtime::ApiInfo {
+            name: #api_name,
+            auth_header: #auth_header,
+            auth_prefix: #auth_prefix,
+            default_base_url: #default_url,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        };
+
+        #server_enum
+
+        /// The API client. Cheap to clone: clones share the connection pool, the rate limiter and
+        /// the settings.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: ::make_runtime::Client,
+        }
+
+        impl Client {
+            #new_doc_attrs
+            pub fn new(token: impl ::std::convert::Into<Token>) -> ::std::result::Result<Self, Error> {
+                Self::builder(token).build()
+            }
+
+            /// A builder to choose the server, scopes, retries, rate limit, timeouts and middleware.
+            pub fn builder(token: impl ::std::convert::Into<Token>) -> ClientBuilder<Client> {
+                ClientBuilder::new(token, &API)
+            }
+
+            /// The runtime client underneath, for calls this crate does not cover.
+            pub fn runtime(&self) -> &::make_runtime::Client {
+                &self.inner
+            }
+
+            #(#accessors)*
+        }
+
+        impl ::std::convert::From<::make_runtime::Client> for Client {
+            fn from(inner: ::make_runtime::Client) -> Self {
+                Client { inner }
+            }
+        }
+    }
+}
+
+fn servers(api: &Api) -> TokenStream {
+    let name = ident(&api.servers_enum);
+    let variants = api.servers.iter().enumerate().map(|(i, s)| {
+        let v = ident(&s.rust_name);
+        let d = docs::attrs(&format!("{} (`{}`).", s.description.as_deref().unwrap_or(&s.rust_name), s.url));
+        let default = (i == api.default_server).then(|| quote!(#[default]));
+        quote! { #d #default #v, }
+    });
+    let urls = api.servers.iter().map(|s| {
+        let v = ident(&s.rust_name);
+        let u = &s.url;
+        quote! { Self::#v => #u, }
+    });
+    let descs = api.servers.iter().map(|s| {
+        let v = ident(&s.rust_name);
+        let d = s.description.clone().unwrap_or_else(|| s.rust_name.clone());
+        quote! { Self::#v => #d, }
+    });
+    let parse = api.servers.iter().map(|s| {
+        let v = ident(&s.rust_name);
+        let key = s.rust_name.to_ascii_lowercase();
+        let u = &s.url;
+        quote! { #key | #u => Ok(Self::#v), }
+    });
+    let all = api.servers.iter().map(|s| {
+        let v = ident(&s.rust_name);
+        quote!(Self::#v)
+    });
+    let count = proc_macro2::Literal::usize_unsuffixed(api.servers.len());
+    let known = api.servers.iter().map(|s| s.rust_name.to_ascii_lowercase()).collect::<Vec<_>>().join(", ");
+    let doc = format!(
+        "The servers the docs list. Pass one to [`ClientBuilder::base_url`]; for a private instance use [`ClientBuilder::environment_url`] with its root URL (the API path `{}` is appended).",
+        api_path(api)
+    );
+    let doc_attrs = docs::attrs(&doc);
+    let parse_err = format!("unknown {} `{{value}}`: expected one of {known}, or a server URL", api.servers_enum);
+    quote! {
+        #doc_attrs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// Every server, in the docs' order.
+            pub const ALL: [#name; #count] = [#(#all),*];
+
+            /// The base URL.
+            pub const fn url(self) -> &'static str {
+                match self {
+                    #(#urls)*
+                }
+            }
+
+            /// The docs' description.
+            pub const fn description(self) -> &'static str {
+                match self {
+                    #(#descs)*
+                }
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.url()
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.url())
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = Error;
+
+            /// Parses a name such as `eu1` or `EU1` (case, `-` and `_` ignored) or a server URL.
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                let key: ::std::string::String = if value.contains("://") {
+                    value.trim_end_matches('/').to_string()
+                } else {
+                    value.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+                };
+                match key.as_str() {
+                    #(#parse)*
+                    _ => Err(Error::Config(format!(#parse_err))),
+                }
+            }
+        }
+    }
+}
+
+fn api_path(api: &Api) -> String {
+    let url = &api.servers[api.default_server.min(api.servers.len().saturating_sub(1))].url;
+    let after = url.split("://").nth(1).unwrap_or(url);
+    after.find('/').map(|i| after[i..].to_string()).unwrap_or_default()
+}
+
+/// The type a setter or argument stores for a parameter.
+fn stored_type(p: &Param, models: &TokenStream) -> TokenStream {
+    rust_type(&p.ty, models)
+}
+
+/// (argument type, conversion expression) for taking a value of this type from a caller.
+fn arg_type(ty: &TypeRef, models: &TokenStream, name: &syn::Ident) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(#name.into())),
+        TypeRef::Vec(inner) if **inner == TypeRef::String => (
+            quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>),
+            quote!(#name.into_iter().map(::std::convert::Into::into).collect()),
+        ),
+        TypeRef::Vec(inner) => {
+            let t = rust_type(inner, models);
+            (quote!(impl ::std::iter::IntoIterator<Item = #t>), quote!(#name.into_iter().collect()))
+        }
+        other => (rust_type(other, models), quote!(#name)),
+    }
+}
+
+fn param_doc(p: &Param, link: &dyn Fn(&str) -> Option<String>) -> String {
+    let d = p.docs.as_deref().map(|d| docs::sanitize(d, link)).unwrap_or_default();
+    let wire = match &p.placeholder {
+        Some(ph) => format!("`{}<{}>{}`", ph.prefix, ph.name, ph.suffix),
+        None => format!("`{}`", p.wire),
+    };
+    let place = match p.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    };
+    if d.is_empty() { format!("The {wire} {place} parameter.") } else { format!("{d}\n\nSent as the {wire} {place} parameter.") }
+}
+
+fn group_rs(api: &Api, g: &Group, link: &dyn Fn(&str) -> Option<String>, defaults: &BTreeSet<String>) -> TokenStream {
+    let models = quote!(crate::models::);
+    let handle = ident(&g.rust_name);
+    let module_doc = inner_doc(&format!(
+        "The {} operations.\n\n{}",
+        g.tag,
+        g.docs.as_deref().map(|d| docs::sanitize(d, link)).unwrap_or_default()
+    ));
+    let methods = g.operations.iter().map(|o| handle_method(api, g, o, &models, link, defaults));
+    let builders = g.operations.iter().map(|o| builder(g, o, &models, link));
+    let handle_doc_attrs = docs::attrs(&format!("The {} operations: `client.{}()`.", g.tag, g.accessor));
+    quote! {
+        #module_doc
+
+        #handle_doc_attrs
+        #[derive(Debug, Clone)]
+        pub struct #handle {
+            client: ::make_runtime::Client,
+        }
+
+        impl #handle {
+            pub(crate) fn new(client: ::make_runtime::Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn op_static(o: &Operation) -> syn::Ident {
+    ident(&naming::screaming(&o.builder))
+}
+
+fn required_params(o: &Operation) -> impl Iterator<Item = &Param> {
+    o.params.iter().filter(|p| p.required && p.placeholder.is_none())
+}
+
+fn body_arg(o: &Operation, models: &TokenStream) -> Option<(TokenStream, TokenStream)> {
+    let b = o.body.as_ref()?;
+    Some(match &b.kind {
+        BodyKind::Json(t) => (rust_type(t, models), quote!(body)),
+        BodyKind::Bytes => (quote!(impl ::std::convert::Into<::make_runtime::Bytes>), quote!(body.into())),
+        BodyKind::Text => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(body.into())),
+    })
+}
+
+fn body_field_type(kind: &BodyKind, models: &TokenStream) -> TokenStream {
+    match kind {
+        BodyKind::Json(t) => rust_type(t, models),
+        BodyKind::Bytes => quote!(::make_runtime::Bytes),
+        BodyKind::Text => quote!(::std::string::String),
+    }
+}
+
+/// Literal arguments for a doc example, when every required argument has an obvious one.
+fn example_args(api: &Api, o: &Operation, defaults: &BTreeSet<String>) -> Option<String> {
+    let mut args = Vec::new();
+    for p in required_params(o) {
+        args.push(example_value(api, &p.ty, defaults)?);
+    }
+    if let Some(b) = o.body.as_ref() {
+        args.push(match &b.kind {
+            BodyKind::Json(t) => example_value(api, t, defaults)?,
+            BodyKind::Bytes => "b\"data\".to_vec()".into(),
+            BodyKind::Text => "\"text\"".into(),
+        });
+    }
+    Some(args.join(", "))
+}
+
+fn example_value(api: &Api, t: &TypeRef, defaults: &BTreeSet<String>) -> Option<String> {
+    Some(match t {
+        TypeRef::String | TypeRef::Bytes => "\"value\"".into(),
+        TypeRef::Integer { .. } => "1".into(),
+        TypeRef::Number { .. } => "1.0".into(),
+        TypeRef::Boolean => "true".into(),
+        TypeRef::Vec(_) => "Vec::<String>::new()".into(),
+        TypeRef::Map(_) | TypeRef::Any | TypeRef::DateTime | TypeRef::Date => "Default::default()".into(),
+        TypeRef::Named(n) => match api.type_def(n).map(|t| &t.kind) {
+            Some(TypeKind::Enum { .. }) => "\"value\".into()".into(),
+            Some(TypeKind::Struct { .. }) if defaults.contains(n) => "Default::default()".into(),
+            _ => return None,
+        },
+    })
+}
+
+fn handle_method(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -> Option<String>, defaults: &BTreeSet<String>) -> TokenStream {
+    let method = ident(&o.method_name);
+    let builder = ident(&o.builder);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in required_params(o) {
+        let n = ident(&p.rust_name);
+        let (ty, conv) = arg_type(&p.ty, models, &n);
+        args.push(quote!(#n: #ty));
+        if is_identity(&conv) {
+            inits.push(quote!(#n));
+        } else {
+            inits.push(quote!(#n: #conv));
+        }
+    }
+    for p in o.params.iter().filter(|p| !p.required || p.placeholder.is_some()) {
+        let n = ident(&p.rust_name);
+        if p.placeholder.is_some() {
+            inits.push(quote!(#n: ::std::vec::Vec::new()));
+        } else {
+            inits.push(quote!(#n: ::std::option::Option::None));
+        }
+    }
+    match (o.body.as_ref(), body_arg(o, models)) {
+        (Some(_), Some((ty, conv))) => {
+            args.push(quote!(body: #ty));
+            if is_identity(&conv) {
+                inits.push(quote!(body));
+            } else {
+                inits.push(quote!(body: #conv));
+            }
+        }
+        (Some(_), None) => inits.push(quote!(body: ::std::option::Option::None)),
+        (None, _) => {}
+    }
+    let mut doc = format!("{}\n\n", o.summary.trim_end_matches('.'));
+    if let Some(d) = &o.docs {
+        doc.push_str(docs::sanitize(d, link).trim_end());
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("`{} {}`", o.http_method, o.path));
+    if !o.scopes.is_empty() {
+        doc.push_str(&format!("\n\nRequired scopes: {}.", o.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+    }
+    let required: Vec<&Param> = required_params(o).collect();
+    if !required.is_empty() || o.body.is_some() {
+        doc.push_str("\n\n# Arguments\n");
+        for p in &required {
+            let pd = param_doc(p, link).replace('\n', " ");
+            doc.push_str(&format!("\n- `{}`: {}", p.rust_name, pd.split("  ").next().unwrap_or("")));
+        }
+        if let Some(b) = o.body.as_ref() {
+            let bd = b.docs.as_deref().map(|d| docs::sanitize(d, link).replace('\n', " ")).unwrap_or_else(|| format!("The `{}` request body.", b.content_type));
+            doc.push_str(&format!("\n- `body`: {bd}"));
+        }
+    }
+    if let Some(args) = example_args(api, o, defaults) {
+        let krate = crate_ident(&api.client_crate);
+        doc.push_str(&format!(
+            "\n\n# Example\n\n```no_run\n# async fn run(client: {krate}::Client) -> Result<(), {krate}::Error> {{\nlet response = client.{}().{}({args}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
+            g.accessor, o.method_name
+        ));
+    }
+    let doc = docs::attrs(&doc);
+    let deprecated = o.deprecated.then(|| quote!(#[deprecated = "marked deprecated in the API docs"]));
+    quote! {
+        #doc
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> #builder {
+            #builder {
+                client: self.client.clone(),
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
+    let name = ident(&o.builder);
+    let op_static = op_static(o);
+    let op_id = &o.id;
+    let http = ident(&o.http_method);
+    let path = &o.path;
+    let scopes = &o.scopes;
+
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let mut sends = Vec::new();
+    for p in &o.params {
+        let n = ident(&p.rust_name);
+        let wire = &p.wire;
+        let ty = stored_type(p, models);
+        if let Some(ph) = &p.placeholder {
+            fields.push(quote!(#n: ::std::vec::Vec<(::std::string::String, #ty)>));
+            let (arg_ty, conv) = arg_type(&p.ty, models, &ident("values"));
+            let d = docs::attrs(&format!(
+                "{}\n\nSent as `{}NAME{}` where NAME is the `{}` you pass; call once per name.",
+                param_doc(p, link),
+                ph.prefix,
+                ph.suffix,
+                ph.name
+            ));
+            setters.push(quote! {
+                #d
+                pub fn #n(mut self, name: impl ::std::convert::Into<::std::string::String>, values: #arg_ty) -> Self {
+                    self.#n.push((name.into(), #conv));
+                    self
+                }
+            });
+            let fmt = format!("{}{{name}}{}", ph.prefix.replace('{', "{{").replace('}', "}}"), ph.suffix.replace('{', "{{").replace('}', "}}"));
+            let add = send_param(p, quote!(&format!(#fmt)), quote!(values));
+            sends.push(quote! {
+                for (name, values) in &self.#n {
+                    request = #add;
+                }
+            });
+            continue;
+        }
+        if p.required {
+            fields.push(quote!(#n: #ty));
+            let value = if is_copy(&p.ty) { quote!(self.#n) } else { quote!(&self.#n) };
+            let add = send_param(p, quote!(#wire), value);
+            sends.push(quote!(request = #add;));
+        } else {
+            fields.push(quote!(#n: ::std::option::Option<#ty>));
+            let (arg_ty, conv) = arg_type(&p.ty, models, &ident("value"));
+            let d = docs::attrs(&param_doc(p, link));
+            setters.push(quote! {
+                #d
+                pub fn #n(mut self, value: #arg_ty) -> Self {
+                    self.#n = ::std::option::Option::Some(#conv);
+                    self
+                }
+            });
+            let add = send_param(p, quote!(#wire), quote!(value));
+            sends.push(quote! {
+                if let ::std::option::Option::Some(value) = &self.#n {
+                    request = #add;
+                }
+            });
+        }
+    }
+    if let Some(b) = &o.body {
+        let ty = body_field_type(&b.kind, models);
+        let ct = &b.content_type;
+        let attach = || match &b.kind {
+            BodyKind::Json(_) => quote!(request.json(&self.body)),
+            BodyKind::Bytes | BodyKind::Text => quote!(request.bytes(self.body, #ct)),
+        };
+        fields.push(quote!(body: #ty));
+        let a = attach();
+        sends.push(quote!(request = #a;));
+    }
+    let (ret, call) = match &o.response.kind {
+        ResponseKind::Json(t) => {
+            let t = rust_type(t, models);
+            (t.clone(), quote!(request.send_json::<#t>().await))
+        }
+        ResponseKind::Text => (quote!(::std::string::String), quote!(request.send_text().await)),
+        ResponseKind::Bytes => (quote!(::make_runtime::Bytes), quote!(request.send_bytes().await)),
+        ResponseKind::Empty => (quote!(()), quote!(request.send_empty().await)),
+    };
+    let struct_doc = format!("Request builder for [`{}::{}`]: set options, then `.send().await`.", g.rust_name, o.method_name);
+    let send_doc_attrs = docs::attrs(&format!("Sends `{} {}` and decodes the response.", o.http_method, o.path));
+    let op_doc_attrs = docs::attrs(&format!("`{} {}`", o.http_method, o.path));
+    let struct_doc_attrs = docs::attrs(&struct_doc);
+    let mutable = (!sends.is_empty()).then(|| quote!(mut));
+    quote! {
+        #op_doc_attrs
+        static #op_static: ::make_runtime::Operation = ::make_runtime::Operation {
+            name: #op_id,
+            method: ::make_runtime::Method::#http,
+            path: #path,
+            scopes: &[#(#scopes),*],
+        };
+
+        #struct_doc_attrs
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent with `.send().await`"]
+        pub struct #name {
+            client: ::make_runtime::Client,
+            #(#fields,)*
+        }
+
+        impl #name {
+            #(#setters)*
+
+            #send_doc_attrs
+            pub async fn send(self) -> ::std::result::Result<#ret, ::make_runtime::Error> {
+                let #mutable request = self.client.request(&#op_static);
+                #(#sends)*
+                #call
+            }
+        }
+    }
+}
+
+/// True when a conversion expression is the bare argument (`x`, not `x.into()`).
+fn is_identity(conv: &TokenStream) -> bool {
+    let mut it = conv.clone().into_iter();
+    matches!((it.next(), it.next()), (Some(proc_macro2::TokenTree::Ident(_)), None))
+}
+
+fn is_copy(t: &TypeRef) -> bool {
+    matches!(t, TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean | TypeRef::Date | TypeRef::DateTime)
+}
+
+/// The runtime call that adds one parameter to `request`.
+fn send_param(p: &Param, wire: TokenStream, value: TokenStream) -> TokenStream {
+    let scalar = |v: TokenStream, t: &TypeRef| -> TokenStream {
+        match t {
+            TypeRef::DateTime => quote!(#v.to_rfc3339()),
+            _ => v,
+        }
+    };
+    match (p.location, &p.ty) {
+        (ParamLocation::Query, TypeRef::Vec(inner)) => {
+            if **inner == TypeRef::DateTime {
+                quote!(request.query_array(#wire, #value.iter().map(|v| v.to_rfc3339())))
+            } else {
+                quote!(request.query_array(#wire, #value))
+            }
+        }
+        (ParamLocation::Query, t) => {
+            let v = scalar(value, t);
+            quote!(request.query(#wire, #v))
+        }
+        (ParamLocation::Path, t) => {
+            let v = scalar(value, t);
+            quote!(request.path_param(#wire, #v))
+        }
+        (ParamLocation::Header, TypeRef::Vec(_)) => {
+            quote!(request.header(#wire, #value.iter().map(|v| v.to_string()).collect::<::std::vec::Vec<_>>().join(",")))
+        }
+        (ParamLocation::Header, t) => {
+            let v = scalar(value, t);
+            quote!(request.header(#wire, #v))
+        }
+    }
+}

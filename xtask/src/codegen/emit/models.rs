@@ -1,0 +1,270 @@
+//! The models crate: serde types for every named schema, and the `Scope` enum. Structs derive
+//! `Default` when they can so callers write `Foo { name: Some(..), ..Default::default() }`;
+//! enums keep unknown values in `Other(String)`.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, format_file, header, ident, rust_type, OutputFile};
+use crate::codegen::ir::{Api, TypeDef, TypeKind, TypeRef};
+
+/// `<models>/src/lib.rs`.
+pub fn emit(api: &Api) -> Vec<OutputFile> {
+    let defaultable = defaultable(api);
+    let no_links = |_: &str| None;
+    let crate_doc = docs::inner_attrs(&format!(
+        "Data types of the {} API ({}), generated from its published documentation.\n\nThe client crate `{}` sends and receives these types; this crate has no HTTP code.",
+        api.title, api.name, api.client_crate
+    ));
+    let types = api.types.iter().map(|t| type_def(t, &defaultable, &no_links));
+    let scope = scope_enum(api);
+    let tokens = quote! {
+        #crate_doc
+        #scope
+        #(#types)*
+    };
+    vec![OutputFile { path: format!("{}/src/lib.rs", api.models_crate), contents: format_file(&header(api, "//"), tokens) }]
+}
+
+/// Names of the structs that can derive `Default` (all required fields have a default).
+fn defaultable(api: &Api) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    loop {
+        let before = set.len();
+        for t in &api.types {
+            if let TypeKind::Struct { fields, flatten, .. } = &t.kind {
+                let ok = fields.iter().all(|f| !f.required || f.nullable || type_has_default(&f.ty, &set))
+                    && flatten.iter().all(|f| type_has_default(&f.ty, &set));
+                if ok {
+                    set.insert(t.name.clone());
+                }
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
+fn type_has_default(t: &TypeRef, set: &BTreeSet<String>) -> bool {
+    match t {
+        TypeRef::Named(n) => set.contains(n),
+        _ => true,
+    }
+}
+
+fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) -> Option<String>) -> TokenStream {
+    let name = ident(&t.name);
+    let doc_text = t.docs.as_deref().map(|d| docs::sanitize(d, links)).unwrap_or_else(|| format!("The `{}` object.", t.name));
+    let doc = docs::attrs(&doc_text);
+    let models = TokenStream::new();
+    match &t.kind {
+        TypeKind::Struct { fields, flatten, extra } => {
+            let derive_default = defaultable.contains(&t.name).then(|| quote!(Default,));
+            let fields = fields.iter().map(|f| {
+                let fname = ident(&f.rust_name);
+                let inner = rust_type(&f.ty, &models);
+                let inner = if f.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+                let optional = !f.required || f.nullable;
+                let ty = if optional { quote!(::std::option::Option<#inner>) } else { inner };
+                let mut serde_args = Vec::new();
+                if f.wire != f.rust_name {
+                    let wire = &f.wire;
+                    serde_args.push(quote!(rename = #wire));
+                }
+                if optional {
+                    serde_args.push(quote!(default));
+                }
+                if !f.required {
+                    serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+                }
+                let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+                let fdoc = docs::attrs(&f.docs.as_deref().map(|d| docs::sanitize(d, links)).unwrap_or_else(|| format!("`{}`", f.wire)));
+                quote! { #fdoc #serde_attr pub #fname: #ty, }
+            });
+            let flattened = flatten.iter().map(|f| {
+                let fname = ident(&f.rust_name);
+                let ty = rust_type(&f.ty, &models);
+                let d = match &f.ty {
+                    TypeRef::Named(n) => docs::attrs(&format!("The fields of [`{n}`].")),
+                    _ => docs::attrs("Included fields."),
+                };
+                quote! { #d #[serde(flatten)] pub #fname: #ty, }
+            });
+            let extra = extra.as_ref().map(|e| {
+                let ty = rust_type(e, &models);
+                quote! {
+                    /// Properties not named in the docs, kept as sent.
+                    #[serde(flatten)]
+                    pub extra: ::std::collections::BTreeMap<::std::string::String, #ty>,
+                }
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                    #(#flattened)*
+                    #extra
+                }
+            }
+        }
+        TypeKind::Enum { values } => {
+            let variants = values.iter().map(|v| {
+                let vn = ident(&v.rust_name);
+                let wire = &v.wire;
+                let d = docs::attrs(&format!("`{wire}`"));
+                quote! { #d #[serde(rename = #wire)] #vn, }
+            });
+            let as_str = values.iter().map(|v| {
+                let vn = ident(&v.rust_name);
+                let wire = &v.wire;
+                quote! { Self::#vn => #wire, }
+            });
+            let from_str = values.iter().map(|v| {
+                let vn = ident(&v.rust_name);
+                let wire = &v.wire;
+                quote! { #wire => Self::#vn, }
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value the docs did not list when this crate was generated.
+                    #[serde(untagged)]
+                    Other(::std::string::String),
+                }
+
+                impl #name {
+                    /// The value on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#as_str)*
+                            Self::Other(value) => value,
+                        }
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl ::std::convert::From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        match value {
+                            #(#from_str)*
+                            other => Self::Other(other.to_string()),
+                        }
+                    }
+                }
+
+                impl ::std::str::FromStr for #name {
+                    type Err = ::std::convert::Infallible;
+                    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                        Ok(Self::from(value))
+                    }
+                }
+            }
+        }
+        TypeKind::Union { variants } => {
+            let vs = variants.iter().map(|v| {
+                let vn = ident(&v.rust_name);
+                let ty = rust_type(&v.ty, &models);
+                let ty = if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+                let d = docs::attrs(&format!("A `{}`.", v.rust_name));
+                quote! { #d #vn(#ty), }
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#vs)*
+                }
+            }
+        }
+    }
+}
+
+fn scope_enum(api: &Api) -> TokenStream {
+    let variants = api.scopes.iter().map(|s| {
+        let vn = ident(&s.rust_name);
+        let wire = &s.wire;
+        let d = docs::attrs(&format!("`{wire}`: required by {}.", s.operations.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")));
+        quote! { #d #[serde(rename = #wire)] #vn, }
+    });
+    let as_str = api.scopes.iter().map(|s| {
+        let vn = ident(&s.rust_name);
+        let wire = &s.wire;
+        quote! { Self::#vn => #wire, }
+    });
+    let from_str = api.scopes.iter().map(|s| {
+        let vn = ident(&s.rust_name);
+        let wire = &s.wire;
+        quote! { #wire => Ok(Self::#vn), }
+    });
+    let all = api.scopes.iter().map(|s| {
+        let vn = ident(&s.rust_name);
+        quote!(Self::#vn)
+    });
+    let count = proc_macro2::Literal::usize_unsuffixed(api.scopes.len());
+    quote! {
+        /// A token scope some operation of this API requires.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum Scope {
+            #(#variants)*
+        }
+
+        impl Scope {
+            /// Every scope, sorted by name.
+            pub const ALL: [Scope; #count] = [#(#all),*];
+
+            /// The scope as Make writes it (`connections:read`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    #(#as_str)*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for Scope {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for Scope {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::std::str::FromStr for Scope {
+            type Err = UnknownScope;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                match value {
+                    #(#from_str)*
+                    other => Err(UnknownScope(other.to_string())),
+                }
+            }
+        }
+
+        /// A scope name that no operation of this API requires.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct UnknownScope(pub ::std::string::String);
+
+        impl ::std::fmt::Display for UnknownScope {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "unknown scope `{}`", self.0)
+            }
+        }
+
+        impl ::std::error::Error for UnknownScope {}
+    }
+}

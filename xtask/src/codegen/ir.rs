@@ -1,0 +1,337 @@
+//! The intermediate representation the emitters read: plain, sorted, semantic data. It holds no
+//! openapiv3 types and no tokens; every item keeps its wire name, its Rust name, its docs and,
+//! for operations, where in the specs it came from. `insta` snapshots of it lock what the
+//! generator understood of the docs.
+
+use serde::Serialize;
+
+use super::diagnostics::Location;
+
+/// One API: everything needed to write its models and client crates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Api {
+    /// Folder name under `specs/` (`make-api-v2`).
+    pub name: String,
+    /// `info.title` of the docs.
+    pub title: String,
+    /// `info.version` of the docs.
+    pub version: String,
+    /// Spec files it was generated from, relative to the specs root's parent.
+    pub sources: Vec<String>,
+    /// Models crate name.
+    pub models_crate: String,
+    /// Client crate name.
+    pub client_crate: String,
+    /// Name of the servers enum (`Zone`).
+    pub servers_enum: String,
+    /// Servers, in the docs' order.
+    pub servers: Vec<Server>,
+    /// Index into `servers` of the default one.
+    pub default_server: usize,
+    /// How the token is sent.
+    pub auth: Auth,
+    /// Every scope any operation requires, sorted.
+    pub scopes: Vec<ScopeDef>,
+    /// Operations grouped by tag, in the docs' order.
+    pub groups: Vec<Group>,
+    /// Named model types, sorted by name.
+    pub types: Vec<TypeDef>,
+}
+
+/// A server the API is served from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Server {
+    /// Variant name (`Eu1`).
+    pub rust_name: String,
+    /// Base URL (`https://eu1.make.com/api/v2`).
+    pub url: String,
+    /// The docs' description.
+    pub description: Option<String>,
+}
+
+/// How requests are authorized.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Auth {
+    /// Header carrying the token.
+    pub header: String,
+    /// Text before the token (`Token `).
+    pub prefix: String,
+    /// The security scheme's description.
+    pub docs: Option<String>,
+}
+
+/// A token scope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScopeDef {
+    /// `connections:read`
+    pub wire: String,
+    /// `ConnectionsRead`
+    pub rust_name: String,
+    /// Ids of the operations that require it.
+    pub operations: Vec<String>,
+}
+
+/// The operations of one tag.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// The tag as written in the docs.
+    pub tag: String,
+    /// Handle type (`Connections`).
+    pub rust_name: String,
+    /// Accessor on the client and module name (`connections`).
+    pub accessor: String,
+    /// The tag's description.
+    pub docs: Option<String>,
+    /// Operations in the docs' order.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Operation {
+    /// Stable id used in errors and tracing (`connections.list`).
+    pub id: String,
+    /// Method on the group handle (`list`).
+    pub method_name: String,
+    /// Request builder type (`ListConnections`).
+    pub builder: String,
+    /// `GET`, `POST`, ...
+    pub http_method: String,
+    /// Path template (`/connections/{connectionId}`).
+    pub path: String,
+    /// The summary.
+    pub summary: String,
+    /// The description (markdown).
+    pub docs: Option<String>,
+    /// Marked deprecated in the docs.
+    pub deprecated: bool,
+    /// Scopes the token needs.
+    pub scopes: Vec<String>,
+    /// Parameters: required ones first, each group in the docs' order.
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// What a successful response carries.
+    pub response: Response,
+    /// Make's page name for the operation (`get--connections--connectionid`), used to turn the
+    /// docs' relative links into links to the generated method.
+    pub doc_slug: String,
+    /// Where the operation is defined.
+    pub source: Location,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// A parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Param {
+    /// Name on the wire (`type[]`).
+    pub wire: String,
+    /// Rust name (`types`).
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Required by the docs (path parameters always are).
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Its description.
+    pub docs: Option<String>,
+    /// For a name chosen at run time (`<connectionType>[]`): the placeholder.
+    pub placeholder: Option<Placeholder>,
+}
+
+/// A parameter name with a part chosen at run time: `<connectionType>[]` is
+/// `prefix + value + suffix` = `"" + "slack" + "[]"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Placeholder {
+    /// The placeholder's name in the docs (`connectionType`).
+    pub name: String,
+    /// Text before it.
+    pub prefix: String,
+    /// Text after it.
+    pub suffix: String,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestBody {
+    /// Media type sent.
+    pub content_type: String,
+    /// Required by the docs.
+    pub required: bool,
+    /// What is sent.
+    pub kind: BodyKind,
+    /// The body's description.
+    pub docs: Option<String>,
+}
+
+/// What a body carries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum BodyKind {
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Raw bytes (`application/octet-stream` and other non-JSON media types).
+    Bytes,
+    /// Text.
+    Text,
+}
+
+/// A successful response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Response {
+    /// The documented success status (200 when the docs give only `default`).
+    pub status: u16,
+    /// What it carries.
+    pub kind: ResponseKind,
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ResponseKind {
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Text (`text/plain`, `text/html`...).
+    Text,
+    /// Raw bytes.
+    Bytes,
+    /// Nothing.
+    Empty,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum TypeRef {
+    /// `String`
+    String,
+    /// `i32` or `i64`
+    Integer {
+        /// 32 or 64.
+        bits: u8,
+    },
+    /// `f32` or `f64`
+    Number {
+        /// 32 or 64.
+        bits: u8,
+    },
+    /// `bool`
+    Boolean,
+    /// An RFC 3339 date-time.
+    DateTime,
+    /// A calendar date.
+    Date,
+    /// Any JSON value.
+    Any,
+    /// Binary data.
+    Bytes,
+    /// A named model type.
+    Named(String),
+    /// A list.
+    Vec(Box<TypeRef>),
+    /// A map with string keys.
+    Map(Box<TypeRef>),
+}
+
+/// A named model type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Description.
+    pub docs: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The kinds of model types.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum TypeKind {
+    /// An object.
+    Struct {
+        /// Named properties, in the docs' order.
+        fields: Vec<Field>,
+        /// Types whose fields are included (`allOf` members), serialized flat.
+        flatten: Vec<Flatten>,
+        /// Type of additional properties, kept in a flattened map.
+        extra: Option<TypeRef>,
+    },
+    /// A string enum; unknown values are kept, not rejected.
+    Enum {
+        /// Known values, in the docs' order.
+        values: Vec<EnumValue>,
+    },
+    /// One of several types, tried in order.
+    Union {
+        /// The alternatives.
+        variants: Vec<UnionVariant>,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// JSON property name.
+    pub wire: String,
+    /// Rust name.
+    pub rust_name: String,
+    /// Type.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// Boxed to break a recursive type.
+    pub boxed: bool,
+    /// Description.
+    pub docs: Option<String>,
+}
+
+/// A flattened member of a struct.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flatten {
+    /// Field name.
+    pub rust_name: String,
+    /// The included type.
+    pub ty: TypeRef,
+}
+
+/// A known enum value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnumValue {
+    /// Value on the wire.
+    pub wire: String,
+    /// Variant name.
+    pub rust_name: String,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnionVariant {
+    /// Variant name.
+    pub rust_name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Boxed to break a recursive type.
+    pub boxed: bool,
+}
+
+impl Api {
+    /// Every operation, group by group.
+    pub fn operations(&self) -> impl Iterator<Item = (&Group, &Operation)> {
+        self.groups.iter().flat_map(|g| g.operations.iter().map(move |o| (g, o)))
+    }
+
+    /// The named type called `name`.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &self.types[i])
+    }
+}

@@ -1,0 +1,1307 @@
+//! Stage 3, lower: turns the merged OpenAPI document into the [`ir::Api`]. Operations are named
+//! from their summaries (there are no operationIds); parameters get Rust names; inline schemas
+//! become named types, and structurally identical ones become one type; `$ref`s are resolved,
+//! with a located error for a reference to nothing or a cycle of bare aliases.
+//!
+//! Schemas are first interned as anonymous *shapes* (keyed by structure, docs ignored), each
+//! collecting the names its uses suggest; names are given once every use is known, so the name
+//! of a type does not depend on which page mentions it first.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use openapiv3::{
+    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::config::ApiConfig;
+use super::diagnostics::{pointer_token, Diagnostic, Diagnostics, Location};
+use super::ir::{self, TypeRef};
+use super::merge::{Merged, METHODS};
+use super::naming;
+
+/// Type names the models crate defines itself.
+const RESERVED_TYPES: &[&str] = &["Scope", "Value", "Map", "Vec", "String", "Option", "Box", "Result", "DateTime", "Utc", "NaiveDate"];
+
+/// Lowers one merged API.
+pub fn lower(api_name: &str, config: &ApiConfig, merged: &Merged, sources: Vec<String>) -> Result<ir::Api, Diagnostics> {
+    let mut l = Lowerer::new(&merged.doc, merged);
+    let fallback_loc = merged.origins.values().next().map(|o| o.location.clone()).unwrap_or_else(|| Location::new(api_name, 1));
+
+    // Components first: their names are given by the docs.
+    if let Some(c) = &merged.doc.components {
+        for name in c.schemas.keys() {
+            let loc = merged.schema_origins.get(name).cloned().unwrap_or_else(|| fallback_loc.clone());
+            l.component(name, &loc, &format!("#/components/schemas/{}", pointer_token(name)));
+        }
+    }
+
+    let mut groups: Vec<RawGroup> = Vec::new();
+    for (path, item) in &merged.doc.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for method in METHODS {
+            let op = match method {
+                "get" => &item.get,
+                "put" => &item.put,
+                "post" => &item.post,
+                "delete" => &item.delete,
+                "options" => &item.options,
+                "head" => &item.head,
+                "patch" => &item.patch,
+                _ => &item.trace,
+            };
+            let Some(op) = op else { continue };
+            let origin = merged.origin(path, method);
+            let loc = origin.map(|o| o.location.clone()).unwrap_or_else(|| fallback_loc.clone());
+            let tag = op.tags.first().cloned().unwrap_or_else(|| default_tag(path));
+            let gi = match groups.iter().position(|g| g.tag == tag) {
+                Some(i) => i,
+                None => {
+                    groups.push(RawGroup { tag: tag.clone(), ops: Vec::new() });
+                    groups.len() - 1
+                }
+            };
+            let summary = op
+                .summary
+                .clone()
+                .filter(|s| !s.trim().is_empty())
+                .or_else(|| origin.and_then(|o| o.heading.clone()))
+                .unwrap_or_else(|| naming::summary_from_path(method, path));
+            let key = format!("{} {}", method.to_uppercase(), path);
+            let mut names = naming::operation(&summary, &tag);
+            if let Some(m) = config.names.operations.get(&key) {
+                names.method = naming::snake(m);
+            }
+            let pointer = format!("#/paths/{}/{method}", pointer_token(path));
+            let raw = l.operation(RawOpInput { method, path, op, names, summary, loc, pointer, quote: origin.and_then(|o| o.quote.clone()) });
+            groups[gi].ops.push(raw);
+        }
+    }
+    for key in config.names.operations.keys() {
+        let known = merged.origins.keys().any(|(p, m)| format!("{} {}", m.to_uppercase(), p) == *key);
+        if !known {
+            l.diags.push(Diagnostic::global(format!("api.toml [names.operations]: no operation `{key}` in the docs")));
+        }
+    }
+
+    let names = l.name_shapes(config);
+    let types = l.type_defs(&names);
+    let groups = l.finish_groups(groups, &names);
+
+    let tag_docs: BTreeMap<&str, Option<String>> =
+        merged.doc.tags.iter().map(|t| (t.name.as_str(), t.description.clone())).collect();
+    let mut used_accessors = BTreeSet::new();
+    let groups: Vec<ir::Group> = groups
+        .into_iter()
+        .map(|(tag, operations)| {
+            let accessor = naming::unique(naming::snake(&tag), |n| used_accessors.contains(n) || n == "client" || n == "models");
+            used_accessors.insert(accessor.clone());
+            ir::Group { docs: tag_docs.get(tag.as_str()).cloned().flatten(), rust_name: naming::pascal(&accessor), accessor, tag, operations }
+        })
+        .collect();
+
+    let mut scopes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for g in &groups {
+        for o in &g.operations {
+            for s in &o.scopes {
+                scopes.entry(s.clone()).or_default().push(o.id.clone());
+            }
+        }
+    }
+    let mut scope_names = BTreeSet::new();
+    let scopes = scopes
+        .into_iter()
+        .map(|(wire, operations)| {
+            let rust_name = naming::unique(naming::pascal(&wire), |n| scope_names.contains(n) || n == "Other");
+            scope_names.insert(rust_name.clone());
+            ir::ScopeDef { wire, rust_name, operations }
+        })
+        .collect();
+
+    let (servers, default_server) = servers(&merged.doc, config, &mut l.diags);
+    let auth = auth(&merged.doc, config);
+    let crate_base = api_name.to_string();
+    let api = ir::Api {
+        name: api_name.to_string(),
+        title: merged.doc.info.title.trim().to_string(),
+        version: merged.doc.info.version.clone(),
+        sources,
+        models_crate: config.crates.models.clone().unwrap_or_else(|| format!("{crate_base}-models")),
+        client_crate: config.crates.client.clone().unwrap_or_else(|| format!("{crate_base}-client")),
+        servers_enum: config.client.servers_enum.clone().unwrap_or_else(|| "Server".into()),
+        servers,
+        default_server,
+        auth,
+        scopes,
+        groups,
+        types,
+    };
+    l.diags.into_result(api)
+}
+
+fn default_tag(path: &str) -> String {
+    path.split('/').find(|s| !s.is_empty() && !s.starts_with('{')).unwrap_or("default").to_string()
+}
+
+fn servers(doc: &OpenAPI, config: &ApiConfig, diags: &mut Diagnostics) -> (Vec<ir::Server>, usize) {
+    let descs: Vec<Vec<String>> = doc
+        .servers
+        .iter()
+        .map(|s| s.description.as_deref().unwrap_or("").split_whitespace().map(str::to_lowercase).collect())
+        .collect();
+    // Words every description ends with ("production zone") say nothing about the server.
+    let mut common = 0;
+    if doc.servers.len() > 1 && descs.iter().all(|d| !d.is_empty()) {
+        let min = descs.iter().map(Vec::len).min().unwrap_or(0);
+        while common < min.saturating_sub(1) && descs.iter().all(|d| d[d.len() - 1 - common] == descs[0][descs[0].len() - 1 - common]) {
+            common += 1;
+        }
+    }
+    let mut taken = BTreeSet::new();
+    let mut out = Vec::new();
+    for (s, d) in doc.servers.iter().zip(&descs) {
+        let from_desc = if d.is_empty() { String::new() } else { naming::pascal(&d[..d.len() - common].join(" ")) };
+        let base = if !from_desc.is_empty() && from_desc != "Empty" {
+            from_desc
+        } else {
+            let host = s.url.split("://").nth(1).unwrap_or(&s.url).split(['/', ':']).next().unwrap_or("");
+            let label = host.split('.').next().unwrap_or("");
+            if doc.servers.len() == 1 || label.is_empty() { "Default".into() } else { naming::pascal(label) }
+        };
+        let name = naming::unique(base, |n| taken.contains(n) || n == "Other");
+        taken.insert(name.clone());
+        out.push(ir::Server { rust_name: name, url: s.url.trim_end_matches('/').to_string(), description: s.description.clone() });
+    }
+    if out.is_empty() {
+        diags.push(Diagnostic::global("the docs declare no `servers`: add one to the documents so the client knows where to send requests"));
+    }
+    let default = match &config.client.default_server {
+        Some(url) => match out.iter().position(|s| s.url == url.trim_end_matches('/')) {
+            Some(i) => i,
+            None => {
+                diags.push(Diagnostic::global(format!("api.toml [client] default_server `{url}` is not one of the docs' servers")));
+                0
+            }
+        },
+        None => 0,
+    };
+    (out, default)
+}
+
+fn auth(doc: &OpenAPI, config: &ApiConfig) -> ir::Auth {
+    let mut header = "Authorization".to_string();
+    let mut prefix = String::new();
+    let mut docs = None;
+    if let Some(c) = &doc.components {
+        for scheme in c.security_schemes.values() {
+            let ReferenceOr::Item(scheme) = scheme else { continue };
+            match scheme {
+                openapiv3::SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, description, .. } => {
+                    header.clone_from(name);
+                    docs.clone_from(description);
+                    break;
+                }
+                openapiv3::SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    prefix = "Bearer ".into();
+                    docs.clone_from(description);
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(h) = &config.auth.header {
+        header.clone_from(h);
+    }
+    if let Some(p) = &config.auth.prefix {
+        prefix.clone_from(p);
+    }
+    ir::Auth { header, prefix, docs }
+}
+
+struct RawGroup {
+    tag: String,
+    ops: Vec<RawOp>,
+}
+
+struct RawOpInput<'a> {
+    method: &'a str,
+    path: &'a str,
+    op: &'a openapiv3::Operation,
+    names: naming::OperationNames,
+    summary: String,
+    loc: Location,
+    pointer: String,
+    quote: Option<String>,
+}
+
+/// An operation whose types still point at unnamed shapes.
+struct RawOp {
+    names: naming::OperationNames,
+    http_method: String,
+    path: String,
+    summary: String,
+    docs: Option<String>,
+    deprecated: bool,
+    scopes: Vec<String>,
+    params: Vec<RawParam>,
+    body: Option<(String, bool, RawBody, Option<String>)>,
+    response: (u16, RawResponse),
+    loc: Location,
+}
+
+struct RawParam {
+    wire: String,
+    location: ir::ParamLocation,
+    required: bool,
+    ty: Ty,
+    docs: Option<String>,
+    placeholder: Option<ir::Placeholder>,
+}
+
+enum RawBody {
+    Json(Ty),
+    Bytes,
+    Text,
+}
+
+enum RawResponse {
+    Json(Ty),
+    Text,
+    Bytes,
+    Empty,
+}
+
+/// A type whose named parts are shape ids.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Ty {
+    String,
+    Int(u8),
+    Num(u8),
+    Bool,
+    DateTime,
+    Date,
+    Any,
+    Bytes,
+    Shape(usize),
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ShapeKind {
+    Struct { fields: Vec<SField>, flatten: Vec<Ty>, extra: Option<Ty> },
+    Enum(Vec<String>),
+    Union(Vec<Ty>),
+    /// A component whose kind is still being lowered.
+    Pending,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct SField {
+    wire: String,
+    ty: Ty,
+    required: bool,
+    nullable: bool,
+    docs: Option<String>,
+}
+
+struct Shape {
+    kind: ShapeKind,
+    docs: Option<String>,
+    /// Name given by the docs (`components.schemas`).
+    component: Option<String>,
+    /// A request or response body: named after its operation, never merged with others.
+    root: bool,
+    /// Names suggested by each use: (preferred, qualified).
+    candidates: Vec<(String, String)>,
+    /// Order of first use.
+    first_seen: usize,
+}
+
+/// How the context suggests naming an inline schema.
+#[derive(Debug, Clone)]
+struct Hint {
+    primary: String,
+    fallback: String,
+}
+
+impl Hint {
+    fn new(primary: impl Into<String>) -> Self {
+        let p = primary.into();
+        Hint { fallback: p.clone(), primary: p }
+    }
+    fn property(&self, prop: &str) -> Hint {
+        Hint { primary: naming::pascal(prop), fallback: format!("{}{}", self.primary, naming::pascal(prop)) }
+    }
+    fn item(&self, prop: &str) -> Hint {
+        let s = naming::singular_name(prop);
+        Hint { primary: naming::pascal(&s), fallback: format!("{}{}", self.primary, naming::pascal(&s)) }
+    }
+    fn qualified(&self, suffix: &str) -> Hint {
+        Hint { primary: format!("{}{}", self.primary, naming::pascal(suffix)), fallback: format!("{}{}", self.fallback, naming::pascal(suffix)) }
+    }
+}
+
+enum RefState {
+    InProgress(Option<usize>),
+    Done(Ty),
+}
+
+struct Lowerer<'a> {
+    doc: &'a OpenAPI,
+    merged: &'a Merged,
+    diags: Diagnostics,
+    shapes: Vec<Shape>,
+    index: HashMap<ShapeKind, usize>,
+    refs: HashMap<String, RefState>,
+    seen: usize,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(doc: &'a OpenAPI, merged: &'a Merged) -> Self {
+        Lowerer { doc, merged, diags: Diagnostics::default(), shapes: Vec::new(), index: HashMap::new(), refs: HashMap::new(), seen: 0 }
+    }
+
+    fn error(&mut self, loc: &Location, pointer: &str, message: impl Into<String>) {
+        self.diags.push(Diagnostic::at(loc, message).with_pointer(pointer));
+    }
+
+    // ---- schemas ----------------------------------------------------------------------------
+
+    fn component(&mut self, name: &str, loc: &Location, pointer: &str) -> Ty {
+        match self.refs.get(name) {
+            Some(RefState::Done(ty)) => return ty.clone(),
+            Some(RefState::InProgress(Some(id))) => return Ty::Shape(*id),
+            Some(RefState::InProgress(None)) => {
+                self.error(loc, pointer, format!("`$ref` cycle: schema `{name}` is an alias of itself with no object in between"));
+                return Ty::Any;
+            }
+            None => {}
+        }
+        let Some(schema) = self.doc.components.as_ref().and_then(|c| c.schemas.get(name)) else {
+            self.error(loc, pointer, format!("`$ref` to `#/components/schemas/{name}`, which is not defined"));
+            return Ty::Any;
+        };
+        let comp_loc = self.merged.schema_origins.get(name).cloned().unwrap_or_else(|| loc.clone());
+        let comp_ptr = format!("#/components/schemas/{}", pointer_token(name));
+        let schema = schema.clone();
+        let hint = Hint::new(naming::pascal(name));
+        let makes_shape = match &schema {
+            ReferenceOr::Item(s) => makes_shape(s),
+            ReferenceOr::Reference { .. } => false,
+        };
+        let ty = if makes_shape {
+            let id = self.new_shape(ShapeKind::Pending, None, Some(name.to_string()), false);
+            self.refs.insert(name.to_string(), RefState::InProgress(Some(id)));
+            let ReferenceOr::Item(s) = &schema else { unreachable!() };
+            let (kind, docs) = self.shape_kind(s, &hint, &comp_loc, &comp_ptr);
+            let kind = kind.unwrap_or(ShapeKind::Struct { fields: vec![], flatten: vec![], extra: Some(Ty::Any) });
+            self.shapes[id].kind = kind.clone();
+            self.shapes[id].docs = docs;
+            self.index.entry(kind).or_insert(id);
+            Ty::Shape(id)
+        } else {
+            self.refs.insert(name.to_string(), RefState::InProgress(None));
+            self.schema_ref(&schema, &hint, &comp_loc, &comp_ptr)
+        };
+        self.refs.insert(name.to_string(), RefState::Done(ty.clone()));
+        ty
+    }
+
+    fn resolve_ref(&mut self, reference: &str, loc: &Location, pointer: &str) -> Ty {
+        match reference.strip_prefix("#/components/schemas/") {
+            Some(name) => {
+                let name = name.replace("~1", "/").replace("~0", "~");
+                self.component(&name, loc, &format!("{pointer}/$ref"))
+            }
+            None => {
+                self.error(loc, &format!("{pointer}/$ref"), format!("unsupported `$ref` `{reference}`: only `#/components/schemas/...` references are resolved"));
+                Ty::Any
+            }
+        }
+    }
+
+    fn schema_ref<S: std::borrow::Borrow<Schema>>(&mut self, s: &ReferenceOr<S>, hint: &Hint, loc: &Location, pointer: &str) -> Ty {
+        match s {
+            ReferenceOr::Reference { reference } => self.resolve_ref(reference, loc, pointer),
+            ReferenceOr::Item(s) => self.schema(s.borrow(), hint, loc, pointer, false),
+        }
+    }
+
+    fn new_shape(&mut self, kind: ShapeKind, docs: Option<String>, component: Option<String>, root: bool) -> usize {
+        self.seen += 1;
+        self.shapes.push(Shape { kind, docs, component, root, candidates: Vec::new(), first_seen: self.seen });
+        self.shapes.len() - 1
+    }
+
+    /// Interns a shape: a structurally identical one is reused (and gets one more name vote).
+    fn intern(&mut self, kind: ShapeKind, docs: Option<String>, hint: &Hint, root: bool) -> Ty {
+        let key = strip_docs(&kind);
+        let id = match (root, self.index.get(&key)) {
+            (false, Some(&id)) => id,
+            _ => {
+                let id = self.new_shape(kind, docs.clone(), None, root);
+                if !root {
+                    self.index.insert(key, id);
+                }
+                id
+            }
+        };
+        if self.shapes[id].docs.is_none() {
+            self.shapes[id].docs = docs;
+        }
+        self.shapes[id].candidates.push((hint.primary.clone(), hint.fallback.clone()));
+        Ty::Shape(id)
+    }
+
+    /// Lowers a schema to a type; `root` marks request and response bodies.
+    fn schema(&mut self, s: &Schema, hint: &Hint, loc: &Location, pointer: &str, root: bool) -> Ty {
+        if let Some(ty) = self.simple(s, hint, loc, pointer) {
+            return ty;
+        }
+        let (kind, docs) = self.shape_kind(s, hint, loc, pointer);
+        match kind {
+            Some(kind) => self.intern(kind, docs, hint, root),
+            None => Ty::Any,
+        }
+    }
+
+    /// Types that need no shape: scalars, arrays, maps, single-member compositions.
+    fn simple(&mut self, s: &Schema, hint: &Hint, loc: &Location, pointer: &str) -> Option<Ty> {
+        let v = View::of(s);
+        if let Some(members) = v.composition() {
+            let non_null: Vec<(usize, &ReferenceOr<Schema>)> = members.1.iter().enumerate().filter(|(_, m)| !is_null_schema(m)).collect();
+            if non_null.len() == 1 && v.properties.is_empty() {
+                let (i, m) = non_null[0];
+                return Some(self.schema_ref(m, hint, loc, &format!("{pointer}/{}/{i}", members.0)));
+            }
+            if non_null.is_empty() {
+                return Some(Ty::Any);
+            }
+            return None;
+        }
+        match v.typ.as_deref() {
+            Some("string") if v.enumeration.is_empty() => Some(match v.format.as_deref() {
+                Some("date-time") => Ty::DateTime,
+                Some("date") => Ty::Date,
+                Some("binary") => Ty::Bytes,
+                _ => Ty::String,
+            }),
+            Some("string") => None,
+            Some("integer") => Some(Ty::Int(if v.format.as_deref() == Some("int32") { 32 } else { 64 })),
+            Some("number") => Some(Ty::Num(if v.format.as_deref() == Some("float") { 32 } else { 64 })),
+            Some("boolean") => Some(Ty::Bool),
+            Some("array") => Some(match v.items {
+                Some(items) => Ty::Vec(Box::new(self.schema_ref(items, &hint.qualified("Item"), loc, &format!("{pointer}/items")))),
+                None => Ty::Vec(Box::new(Ty::Any)),
+            }),
+            Some("object") | None if v.properties.is_empty() => {
+                if v.typ.is_none() && v.additional.is_none() {
+                    if !v.enumeration.is_empty() && v.enumeration.iter().all(|e| e.is_string()) {
+                        return None;
+                    }
+                    return Some(Ty::Any);
+                }
+                match v.additional {
+                    Some(AdditionalProperties::Schema(inner)) => {
+                        Some(Ty::Map(Box::new(self.schema_ref(inner, &hint.qualified("Value"), loc, &format!("{pointer}/additionalProperties")))))
+                    }
+                    _ => Some(Ty::Map(Box::new(Ty::Any))),
+                }
+            }
+            Some("object") | None => None,
+            Some(other) => {
+                self.error(loc, &format!("{pointer}/type"), format!("unknown schema type `{other}`"));
+                Some(Ty::Any)
+            }
+        }
+    }
+
+    /// The shape of an object, enum or composition; `None` when it turns out to be untyped.
+    fn shape_kind(&mut self, s: &Schema, hint: &Hint, loc: &Location, pointer: &str) -> (Option<ShapeKind>, Option<String>) {
+        let docs = s.schema_data.description.clone().or_else(|| s.schema_data.title.clone());
+        let v = View::of(s);
+        if let Some((key, members)) = v.composition() {
+            if key == "allOf" {
+                return (Some(self.all_of(members, &v, hint, loc, pointer)), docs);
+            }
+            let mut variants = Vec::new();
+            for (i, m) in members.iter().enumerate() {
+                if is_null_schema(m) {
+                    continue;
+                }
+                let t = self.schema_ref(m, &hint.qualified(&format!("Variant{}", i + 1)), loc, &format!("{pointer}/{key}/{i}"));
+                if !variants.contains(&t) {
+                    variants.push(t);
+                }
+            }
+            return (Some(ShapeKind::Union(variants)), docs);
+        }
+        if v.typ.as_deref() == Some("string") || (!v.enumeration.is_empty() && v.properties.is_empty()) {
+            let values: Vec<String> = v.enumeration.iter().filter_map(|e| e.as_str().map(str::to_string)).collect();
+            if values.is_empty() {
+                return (None, docs);
+            }
+            let mut uniq = Vec::new();
+            for val in values {
+                if !uniq.contains(&val) {
+                    uniq.push(val);
+                }
+            }
+            return (Some(ShapeKind::Enum(uniq)), docs);
+        }
+        let (fields, extra) = self.object_fields(&v, hint, loc, pointer);
+        (Some(ShapeKind::Struct { fields, flatten: vec![], extra }), docs)
+    }
+
+    fn object_fields(&mut self, v: &View<'_>, hint: &Hint, loc: &Location, pointer: &str) -> (Vec<SField>, Option<Ty>) {
+        let mut fields = Vec::new();
+        for (name, prop) in v.properties {
+            let ptr = format!("{pointer}/properties/{}", pointer_token(name));
+            let (field_hint, nullable, docs) = match prop {
+                ReferenceOr::Item(p) => {
+                    let pv = View::of(p);
+                    let h = if pv.typ.as_deref() == Some("array") {
+                        hint.item(name)
+                    } else if pv.typ.as_deref() == Some("string") {
+                        Hint { primary: format!("{}{}", hint.primary, naming::pascal(name)), fallback: format!("{}{}", hint.fallback, naming::pascal(name)) }
+                    } else {
+                        hint.property(name)
+                    };
+                    (h, p.schema_data.nullable, p.schema_data.description.clone())
+                }
+                ReferenceOr::Reference { .. } => (hint.property(name), false, None),
+            };
+            let ty = match prop {
+                ReferenceOr::Reference { reference } => self.resolve_ref(reference, loc, &ptr),
+                ReferenceOr::Item(p) => {
+                    // Array items are named after the property, in singular.
+                    self.schema_item_aware(p, &field_hint, loc, &ptr)
+                }
+            };
+            fields.push(SField { wire: name.clone(), ty, required: v.required.contains(name), nullable, docs });
+        }
+        let extra = match v.additional {
+            Some(AdditionalProperties::Any(true)) => Some(Ty::Any),
+            Some(AdditionalProperties::Any(false)) | None => None,
+            Some(AdditionalProperties::Schema(inner)) => {
+                Some(self.schema_ref(inner, &hint.qualified("Value"), loc, &format!("{pointer}/additionalProperties")))
+            }
+        };
+        (fields, extra)
+    }
+
+    /// Like [`Self::schema`], but an array's items take the hint itself (already singular).
+    fn schema_item_aware(&mut self, p: &Schema, hint: &Hint, loc: &Location, pointer: &str) -> Ty {
+        let v = View::of(p);
+        if v.typ.as_deref() == Some("array") && v.composition().is_none() {
+            return match v.items {
+                Some(items) => Ty::Vec(Box::new(self.schema_ref(items, hint, loc, &format!("{pointer}/items")))),
+                None => Ty::Vec(Box::new(Ty::Any)),
+            };
+        }
+        self.schema(p, hint, loc, pointer, false)
+    }
+
+    fn all_of(&mut self, members: &[ReferenceOr<Schema>], own: &View<'_>, hint: &Hint, loc: &Location, pointer: &str) -> ShapeKind {
+        let inline_objects = members.iter().filter(|m| matches!(m, ReferenceOr::Item(s) if !View::of(s).properties.is_empty())).count();
+        let mut flatten = Vec::new();
+        let mut fields: Vec<SField> = Vec::new();
+        let mut extra = None;
+        let mut base_taken = false;
+        for (i, m) in members.iter().enumerate() {
+            let ptr = format!("{pointer}/allOf/{i}");
+            match m {
+                ReferenceOr::Reference { reference } => {
+                    let t = self.resolve_ref(reference, loc, &ptr);
+                    self.flatten_or_merge(t, &mut flatten, &mut fields);
+                }
+                ReferenceOr::Item(s) => {
+                    let v = View::of(s);
+                    if v.properties.is_empty() && v.composition().is_none() {
+                        if v.additional.is_some() {
+                            extra = Some(Ty::Any);
+                        }
+                        continue;
+                    }
+                    // `allOf: [base, extension]`: the first of several inline objects is a type of
+                    // its own (it usually is one that appears elsewhere); the rest are merged.
+                    if inline_objects >= 2 && !base_taken || v.composition().is_some() {
+                        base_taken = true;
+                        let t = self.schema(s, hint, loc, &ptr, false);
+                        self.flatten_or_merge(t, &mut flatten, &mut fields);
+                    } else {
+                        let (fs, ex) = self.object_fields(&v, hint, loc, &ptr);
+                        for f in fs {
+                            if !fields.iter().any(|g| g.wire == f.wire) {
+                                fields.push(f);
+                            }
+                        }
+                        if ex.is_some() {
+                            extra = ex;
+                        }
+                    }
+                }
+            }
+        }
+        if !own.properties.is_empty() {
+            let (fs, _) = self.object_fields(own, hint, loc, pointer);
+            fields.extend(fs);
+        }
+        ShapeKind::Struct { fields, flatten, extra }
+    }
+
+    fn flatten_or_merge(&mut self, t: Ty, flatten: &mut Vec<Ty>, _fields: &mut [SField]) {
+        match t {
+            Ty::Shape(_) if !flatten.contains(&t) => flatten.push(t),
+            _ => {}
+        }
+    }
+
+    // ---- operations -------------------------------------------------------------------------
+
+    fn operation(&mut self, input: RawOpInput<'_>) -> RawOp {
+        let RawOpInput { method, path, op, names, summary, loc, pointer, quote } = input;
+        let builder = names.builder.clone();
+        let mut params: Vec<RawParam> = Vec::new();
+        let mut seen_params: BTreeSet<(String, &'static str)> = BTreeSet::new();
+        for (i, p) in op.parameters.iter().enumerate() {
+            let ptr = format!("{pointer}/parameters/{i}");
+            let p = match p {
+                ReferenceOr::Item(p) => p.clone(),
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/parameters/").unwrap_or(reference);
+                    match self.doc.components.as_ref().and_then(|c| c.parameters.get(name)) {
+                        Some(ReferenceOr::Item(p)) => p.clone(),
+                        _ => {
+                            self.error(&loc, &format!("{ptr}/$ref"), format!("`$ref` to `{reference}`, which is not defined"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let (location, kind) = match &p {
+                Parameter::Query { .. } => (ir::ParamLocation::Query, "query"),
+                Parameter::Path { .. } => (ir::ParamLocation::Path, "path"),
+                Parameter::Header { .. } => (ir::ParamLocation::Header, "header"),
+                Parameter::Cookie { .. } => continue,
+            };
+            let data = p.parameter_data_ref();
+            if !seen_params.insert((data.name.clone(), kind)) {
+                self.error(&loc, &ptr, format!("duplicate {kind} parameter `{}`", data.name));
+                continue;
+            }
+            if location == ir::ParamLocation::Header
+                && ["authorization", "content-type", "accept"].contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                continue; // OpenAPI: these header parameters are ignored.
+            }
+            if location == ir::ParamLocation::Path && !path.contains(&format!("{{{}}}", data.name)) {
+                self.error(&loc, &ptr, format!("path parameter `{}` does not appear in the path `{path}`", data.name));
+                continue;
+            }
+            let base = data.name.trim_end_matches("[]").replace(['<', '>', '[', ']'], " ");
+            let hint = Hint::new(format!("{builder}{}", naming::pascal(&naming::singular_name(&base))));
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => match s {
+                    ReferenceOr::Item(s) => self.schema_item_aware(s, &hint, &loc, &format!("{ptr}/schema")),
+                    r => self.schema_ref(r, &hint, &loc, &format!("{ptr}/schema")),
+                },
+                ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            let placeholder = naming::placeholder(&data.name).map(|(name, prefix, suffix)| ir::Placeholder {
+                name: name.to_string(),
+                prefix: prefix.to_string(),
+                suffix: suffix.to_string(),
+            });
+            params.push(RawParam {
+                wire: data.name.clone(),
+                location,
+                required: data.required || location == ir::ParamLocation::Path,
+                ty,
+                docs: data.description.clone(),
+                placeholder,
+            });
+        }
+        for seg in path.split('/') {
+            if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                if !params.iter().any(|p| p.location == ir::ParamLocation::Path && p.wire == name) {
+                    self.error(&loc, &pointer, format!("the path has `{{{name}}}` but no path parameter `{name}` is declared"));
+                }
+            }
+        }
+        // Required first; each group keeps the docs' order.
+        params.sort_by_key(|p| !p.required);
+
+        let body = op.request_body.as_ref().and_then(|b| {
+            let ptr = format!("{pointer}/requestBody");
+            let b = match b {
+                ReferenceOr::Item(b) => b.clone(),
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or(reference);
+                    match self.doc.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
+                        Some(ReferenceOr::Item(b)) => b.clone(),
+                        _ => {
+                            self.error(&loc, &format!("{ptr}/$ref"), format!("`$ref` to `{reference}`, which is not defined"));
+                            return None;
+                        }
+                    }
+                }
+            };
+            let (ct, media) = pick_media(&b.content)?;
+            let ptr = format!("{ptr}/content/{}", pointer_token(&ct));
+            let kind = if is_json(&ct) {
+                let ty = match &media.schema {
+                    Some(ReferenceOr::Item(s)) => self.schema(s, &Hint::new(format!("{builder}Body")), &loc, &format!("{ptr}/schema"), true),
+                    Some(r) => self.schema_ref(r, &Hint::new(format!("{builder}Body")), &loc, &format!("{ptr}/schema")),
+                    None => Ty::Any,
+                };
+                RawBody::Json(ty)
+            } else if ct.starts_with("text/") {
+                RawBody::Text
+            } else {
+                RawBody::Bytes
+            };
+            Some((ct, b.required, kind, b.description.clone()))
+        });
+
+        let response = self.response(op, &builder, &loc, &pointer);
+        let scopes = op
+            .security
+            .as_ref()
+            .and_then(|reqs| reqs.first())
+            .map(|req| {
+                let mut s: Vec<String> = req.values().flatten().cloned().collect();
+                s.sort();
+                s.dedup();
+                s
+            })
+            .unwrap_or_default();
+        RawOp {
+            names,
+            http_method: method.to_uppercase(),
+            path: path.to_string(),
+            summary,
+            docs: op.description.clone().filter(|d| !d.trim().is_empty()).or(quote),
+            deprecated: op.deprecated,
+            scopes,
+            params,
+            body,
+            response,
+            loc,
+        }
+    }
+
+    fn response(&mut self, op: &openapiv3::Operation, builder: &str, loc: &Location, pointer: &str) -> (u16, RawResponse) {
+        use openapiv3::StatusCode;
+        let mut best: Option<(u16, &ReferenceOr<openapiv3::Response>, String)> = None;
+        for (code, r) in &op.responses.responses {
+            let (n, key) = match code {
+                StatusCode::Code(n) => (*n, n.to_string()),
+                StatusCode::Range(n) => (*n * 100, format!("{n}XX")),
+            };
+            if (200..300).contains(&n) && best.as_ref().is_none_or(|b| n < b.0) {
+                best = Some((n, r, key));
+            }
+        }
+        let (status, r, key) = match (best, &op.responses.default) {
+            (Some(b), _) => b,
+            (None, Some(d)) => (200, d, "default".to_string()),
+            (None, None) => return (200, RawResponse::Empty),
+        };
+        let ptr = format!("{pointer}/responses/{key}");
+        let r = match r {
+            ReferenceOr::Item(r) => r.clone(),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/responses/").unwrap_or(reference);
+                match self.doc.components.as_ref().and_then(|c| c.responses.get(name)) {
+                    Some(ReferenceOr::Item(r)) => r.clone(),
+                    _ => {
+                        self.error(loc, &format!("{ptr}/$ref"), format!("`$ref` to `{reference}`, which is not defined"));
+                        return (status, RawResponse::Empty);
+                    }
+                }
+            }
+        };
+        let Some((ct, media)) = pick_media(&r.content) else { return (status, RawResponse::Empty) };
+        let ptr = format!("{ptr}/content/{}", pointer_token(&ct));
+        let kind = if is_json(&ct) {
+            RawResponse::Json(match &media.schema {
+                Some(ReferenceOr::Item(s)) => self.schema(s, &Hint::new(format!("{builder}Response")), loc, &format!("{ptr}/schema"), true),
+                Some(r) => self.schema_ref(r, &Hint::new(format!("{builder}Response")), loc, &format!("{ptr}/schema")),
+                None => Ty::Any,
+            })
+        } else if ct.starts_with("text/") {
+            RawResponse::Text
+        } else {
+            RawResponse::Bytes
+        };
+        (status, kind)
+    }
+
+    // ---- naming and output ------------------------------------------------------------------
+
+    /// Gives every shape a name: docs' names first, then bodies, then the most used shapes.
+    fn name_shapes(&mut self, config: &ApiConfig) -> Vec<String> {
+        let mut order: Vec<usize> = (0..self.shapes.len()).collect();
+        order.sort_by_key(|&i| {
+            let s = &self.shapes[i];
+            (s.component.is_none(), !s.root, std::cmp::Reverse(s.candidates.len()), s.first_seen)
+        });
+        let mut taken: BTreeSet<String> = RESERVED_TYPES.iter().map(|s| s.to_string()).collect();
+        let mut names = vec![String::new(); self.shapes.len()];
+        for i in order {
+            let s = &self.shapes[i];
+            let name = if let Some(c) = &s.component {
+                naming::unique(naming::pascal(c), |n| taken.contains(n))
+            } else {
+                let mut cands: Vec<&str> = s.candidates.iter().map(|c| c.0.as_str()).collect();
+                cands.extend(s.candidates.iter().map(|c| c.1.as_str()));
+                match cands.iter().find(|c| !taken.contains(**c)) {
+                    Some(c) => c.to_string(),
+                    None => naming::unique(cands.first().map(|c| c.to_string()).unwrap_or_else(|| "Type".into()), |n| taken.contains(n)),
+                }
+            };
+            taken.insert(name.clone());
+            names[i] = name;
+        }
+        for (from, to) in &config.names.types {
+            match names.iter().position(|n| n == from) {
+                Some(i) if !names.contains(to) => names[i].clone_from(to),
+                Some(_) => self.diags.push(Diagnostic::global(format!("api.toml [names.types]: cannot rename `{from}` to `{to}`: that name is taken"))),
+                None => self.diags.push(Diagnostic::global(format!("api.toml [names.types]: no generated type named `{from}`"))),
+            }
+        }
+        names
+    }
+
+    fn type_ref(&self, t: &Ty, names: &[String]) -> TypeRef {
+        match t {
+            Ty::String => TypeRef::String,
+            Ty::Int(b) => TypeRef::Integer { bits: *b },
+            Ty::Num(b) => TypeRef::Number { bits: *b },
+            Ty::Bool => TypeRef::Boolean,
+            Ty::DateTime => TypeRef::DateTime,
+            Ty::Date => TypeRef::Date,
+            Ty::Any => TypeRef::Any,
+            Ty::Bytes => TypeRef::Bytes,
+            Ty::Shape(i) => TypeRef::Named(names[*i].clone()),
+            Ty::Vec(t) => TypeRef::Vec(Box::new(self.type_ref(t, names))),
+            Ty::Map(t) => TypeRef::Map(Box::new(self.type_ref(t, names))),
+        }
+    }
+
+    fn type_defs(&self, names: &[String]) -> Vec<ir::TypeDef> {
+        let recursive = self.recursive_edges();
+        let mut out = Vec::new();
+        for (i, s) in self.shapes.iter().enumerate() {
+            let kind = match &s.kind {
+                ShapeKind::Pending => continue,
+                ShapeKind::Struct { fields, flatten, extra } => {
+                    let mut used = BTreeSet::new();
+                    let mut fs = Vec::new();
+                    for f in fields {
+                        let rust_name = naming::unique(naming::snake(&f.wire), |n| used.contains(n));
+                        used.insert(rust_name.clone());
+                        fs.push(ir::Field {
+                            wire: f.wire.clone(),
+                            rust_name,
+                            ty: self.type_ref(&f.ty, names),
+                            required: f.required,
+                            nullable: f.nullable,
+                            boxed: matches!(f.ty, Ty::Shape(j) if recursive.contains(&(i, j))),
+                            docs: f.docs.clone(),
+                        });
+                    }
+                    let flatten = flatten
+                        .iter()
+                        .map(|t| {
+                            let ty = self.type_ref(t, names);
+                            let base = match &ty {
+                                TypeRef::Named(n) => naming::snake(n),
+                                _ => "base".into(),
+                            };
+                            let rust_name = naming::unique(base, |n| used.contains(n) || n == "extra");
+                            used.insert(rust_name.clone());
+                            ir::Flatten { rust_name, ty }
+                        })
+                        .collect();
+                    ir::TypeKind::Struct { fields: fs, flatten, extra: extra.as_ref().map(|t| self.type_ref(t, names)) }
+                }
+                ShapeKind::Enum(values) => {
+                    let mut used = BTreeSet::new();
+                    let values = values
+                        .iter()
+                        .map(|w| {
+                            let rust_name = naming::unique(naming::pascal(w), |n| used.contains(n) || n == "Other");
+                            used.insert(rust_name.clone());
+                            ir::EnumValue { wire: w.clone(), rust_name }
+                        })
+                        .collect();
+                    ir::TypeKind::Enum { values }
+                }
+                ShapeKind::Union(variants) => {
+                    let mut used = BTreeSet::new();
+                    let variants = variants
+                        .iter()
+                        .map(|t| {
+                            let ty = self.type_ref(t, names);
+                            let rust_name = naming::unique(variant_name(&ty), |n| used.contains(n));
+                            used.insert(rust_name.clone());
+                            ir::UnionVariant { rust_name, boxed: matches!(t, Ty::Shape(j) if recursive.contains(&(i, *j))), ty }
+                        })
+                        .collect();
+                    ir::TypeKind::Union { variants }
+                }
+            };
+            out.push(ir::TypeDef { name: names[i].clone(), docs: s.docs.clone(), kind });
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    /// Direct containment edges (not through a `Vec` or map) that close a cycle: those fields
+    /// are boxed.
+    fn recursive_edges(&self) -> BTreeSet<(usize, usize)> {
+        let n = self.shapes.len();
+        let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, s) in self.shapes.iter().enumerate() {
+            let direct: Vec<&Ty> = match &s.kind {
+                ShapeKind::Struct { fields, flatten, .. } => fields.iter().map(|f| &f.ty).chain(flatten.iter()).collect(),
+                ShapeKind::Union(v) => v.iter().collect(),
+                _ => Vec::new(),
+            };
+            for t in direct {
+                if let Ty::Shape(j) = t {
+                    edges[i].push(*j);
+                }
+            }
+        }
+        let scc = tarjan(&edges);
+        let mut out = BTreeSet::new();
+        for (i, js) in edges.iter().enumerate() {
+            for &j in js {
+                if scc[i] == scc[j] {
+                    out.insert((i, j));
+                }
+            }
+        }
+        out
+    }
+
+    fn finish_groups(&self, groups: Vec<RawGroup>, names: &[String]) -> Vec<(String, Vec<ir::Operation>)> {
+        let mut out = Vec::new();
+        for g in groups {
+            let accessor = naming::snake(&g.tag);
+            let mut methods = BTreeSet::new();
+            let mut builders: BTreeSet<String> = [naming::pascal(&accessor)].into_iter().collect();
+            let mut ops = Vec::new();
+            for op in g.ops {
+                let mut method = op.names.method.clone();
+                if methods.contains(&method) {
+                    method = naming::snake(&op.names.builder);
+                }
+                let method = naming::unique(method, |n| methods.contains(n));
+                methods.insert(method.clone());
+                let builder = naming::unique(op.names.builder.clone(), |n| builders.contains(n));
+                builders.insert(builder.clone());
+                let mut used = BTreeSet::new();
+                let params = op
+                    .params
+                    .iter()
+                    .map(|p| {
+                        let base = match &p.placeholder {
+                            Some(ph) => naming::snake(&ph.name),
+                            None => naming::param(&p.wire, matches!(p.ty, Ty::Vec(_))),
+                        };
+                        let rust_name = naming::unique(base, |n| used.contains(n) || n == "body" || n == "client");
+                        used.insert(rust_name.clone());
+                        ir::Param {
+                            wire: p.wire.clone(),
+                            rust_name,
+                            location: p.location,
+                            required: p.required,
+                            ty: self.type_ref(&p.ty, names),
+                            docs: p.docs.clone(),
+                            placeholder: p.placeholder.clone(),
+                        }
+                    })
+                    .collect();
+                let body = op.body.as_ref().map(|(ct, required, kind, docs)| ir::RequestBody {
+                    content_type: ct.clone(),
+                    required: *required,
+                    kind: match kind {
+                        RawBody::Json(t) => ir::BodyKind::Json(self.type_ref(t, names)),
+                        RawBody::Bytes => ir::BodyKind::Bytes,
+                        RawBody::Text => ir::BodyKind::Text,
+                    },
+                    docs: docs.clone(),
+                });
+                let response = ir::Response {
+                    status: op.response.0,
+                    kind: match &op.response.1 {
+                        RawResponse::Json(t) => ir::ResponseKind::Json(self.type_ref(t, names)),
+                        RawResponse::Text => ir::ResponseKind::Text,
+                        RawResponse::Bytes => ir::ResponseKind::Bytes,
+                        RawResponse::Empty => ir::ResponseKind::Empty,
+                    },
+                };
+                ops.push(ir::Operation {
+                    id: format!("{accessor}.{method}"),
+                    method_name: method,
+                    builder,
+                    doc_slug: doc_slug(&op.http_method, &op.path),
+                    http_method: op.http_method,
+                    path: op.path,
+                    summary: op.summary,
+                    docs: op.docs,
+                    deprecated: op.deprecated,
+                    scopes: op.scopes,
+                    params,
+                    body,
+                    response,
+                    source: op.loc,
+                });
+            }
+            out.push((g.tag, ops));
+        }
+        out
+    }
+}
+
+/// Make's page name for an operation: `get--connections--connectionid`.
+pub fn doc_slug(method: &str, path: &str) -> String {
+    let mut s = method.to_lowercase();
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        s.push_str("--");
+        s.push_str(&seg.replace(['{', '}'], "").to_lowercase());
+    }
+    s
+}
+
+fn variant_name(t: &TypeRef) -> String {
+    match t {
+        TypeRef::String => "String".into(),
+        TypeRef::Integer { .. } => "Integer".into(),
+        TypeRef::Number { .. } => "Number".into(),
+        TypeRef::Boolean => "Boolean".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::Any => "Value".into(),
+        TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),
+        TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
+    }
+}
+
+fn strip_docs(kind: &ShapeKind) -> ShapeKind {
+    match kind {
+        ShapeKind::Struct { fields, flatten, extra } => ShapeKind::Struct {
+            fields: fields.iter().map(|f| SField { docs: None, ..f.clone() }).collect(),
+            flatten: flatten.clone(),
+            extra: extra.clone(),
+        },
+        k => k.clone(),
+    }
+}
+
+fn is_json(ct: &str) -> bool {
+    let ct = ct.to_ascii_lowercase();
+    ct == "application/json" || ct.ends_with("+json") || ct == "*/*" || ct.starts_with("application/json;")
+}
+
+fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(String, &openapiv3::MediaType)> {
+    content
+        .iter()
+        .find(|(ct, _)| is_json(ct))
+        .or_else(|| content.iter().next())
+        .map(|(ct, m)| (ct.clone(), m))
+}
+
+fn is_null_schema(s: &ReferenceOr<Schema>) -> bool {
+    matches!(s, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.as_deref() == Some("null")))
+}
+
+fn makes_shape(s: &Schema) -> bool {
+    let v = View::of(s);
+    if let Some((key, members)) = v.composition() {
+        return key == "allOf" || members.iter().filter(|m| !is_null_schema(m)).count() > 1 || !v.properties.is_empty();
+    }
+    match v.typ.as_deref() {
+        Some("string") => !v.enumeration.is_empty(),
+        Some("object") | None => !v.properties.is_empty() || (v.typ.is_none() && !v.enumeration.is_empty()),
+        _ => false,
+    }
+}
+
+/// A uniform read-only view of a schema, whichever openapiv3 variant holds it (openapiv3 puts
+/// any schema with an unusual combination of keywords into `SchemaKind::Any`).
+struct View<'s> {
+    typ: Option<String>,
+    format: Option<String>,
+    enumeration: Vec<serde_json::Value>,
+    properties: &'s indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: &'s [String],
+    additional: Option<&'s AdditionalProperties>,
+    items: Option<&'s ReferenceOr<Box<Schema>>>,
+    one_of: &'s [ReferenceOr<Schema>],
+    any_of: &'s [ReferenceOr<Schema>],
+    all_of: &'s [ReferenceOr<Schema>],
+}
+
+static EMPTY_PROPS: std::sync::OnceLock<indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>> = std::sync::OnceLock::new();
+
+impl<'s> View<'s> {
+    fn of(s: &'s Schema) -> Self {
+        let empty = EMPTY_PROPS.get_or_init(indexmap::IndexMap::new);
+        let mut v = View {
+            typ: None,
+            format: None,
+            enumeration: Vec::new(),
+            properties: empty,
+            required: &[],
+            additional: None,
+            items: None,
+            one_of: &[],
+            any_of: &[],
+            all_of: &[],
+        };
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(t)) => {
+                v.typ = Some("string".into());
+                v.format = fmt(&t.format, |f: &StringFormat| match f {
+                    StringFormat::Date => "date",
+                    StringFormat::DateTime => "date-time",
+                    StringFormat::Password => "password",
+                    StringFormat::Byte => "byte",
+                    StringFormat::Binary => "binary",
+                });
+                v.enumeration = t.enumeration.iter().flatten().map(|s| serde_json::Value::String(s.clone())).collect();
+            }
+            SchemaKind::Type(Type::Integer(t)) => {
+                v.typ = Some("integer".into());
+                v.format = fmt(&t.format, |f: &openapiv3::IntegerFormat| match f {
+                    openapiv3::IntegerFormat::Int32 => "int32",
+                    openapiv3::IntegerFormat::Int64 => "int64",
+                });
+            }
+            SchemaKind::Type(Type::Number(t)) => {
+                v.typ = Some("number".into());
+                v.format = fmt(&t.format, |f: &openapiv3::NumberFormat| match f {
+                    openapiv3::NumberFormat::Float => "float",
+                    openapiv3::NumberFormat::Double => "double",
+                });
+            }
+            SchemaKind::Type(Type::Boolean(_)) => v.typ = Some("boolean".into()),
+            SchemaKind::Type(Type::Object(o)) => {
+                v.typ = Some("object".into());
+                v.properties = &o.properties;
+                v.required = &o.required;
+                v.additional = o.additional_properties.as_ref();
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                v.typ = Some("array".into());
+                v.items = a.items.as_ref();
+            }
+            SchemaKind::OneOf { one_of } => v.one_of = one_of,
+            SchemaKind::AnyOf { any_of } => v.any_of = any_of,
+            SchemaKind::AllOf { all_of } => v.all_of = all_of,
+            SchemaKind::Not { .. } => {}
+            SchemaKind::Any(a) => {
+                v.typ = a.typ.clone();
+                if v.typ.is_none() {
+                    if a.items.is_some() {
+                        v.typ = Some("array".into());
+                    } else if !a.properties.is_empty() || a.additional_properties.is_some() {
+                        v.typ = Some("object".into());
+                    }
+                }
+                if v.typ.as_deref() == Some("null") {
+                    v.typ = None;
+                }
+                v.format = a.format.clone();
+                v.enumeration = a.enumeration.iter().filter(|e| !e.is_null()).cloned().collect();
+                v.properties = &a.properties;
+                v.required = &a.required;
+                v.additional = a.additional_properties.as_ref();
+                v.items = a.items.as_ref();
+                v.one_of = &a.one_of;
+                v.any_of = &a.any_of;
+                v.all_of = &a.all_of;
+            }
+        }
+        v
+    }
+
+    fn composition(&self) -> Option<(&'static str, &'s [ReferenceOr<Schema>])> {
+        if !self.all_of.is_empty() {
+            Some(("allOf", self.all_of))
+        } else if !self.one_of.is_empty() {
+            Some(("oneOf", self.one_of))
+        } else if !self.any_of.is_empty() {
+            Some(("anyOf", self.any_of))
+        } else {
+            None
+        }
+    }
+}
+
+fn fmt<T>(f: &VariantOrUnknownOrEmpty<T>, known: fn(&T) -> &'static str) -> Option<String> {
+    match f {
+        VariantOrUnknownOrEmpty::Item(x) => Some(known(x).to_string()),
+        VariantOrUnknownOrEmpty::Unknown(u) => Some(u.clone()),
+        VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+/// Strongly connected components (Tarjan); returns the component index of each node.
+fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
+    struct State<'e> {
+        edges: &'e [Vec<usize>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        comp: Vec<usize>,
+        next: usize,
+        ncomp: usize,
+    }
+    fn visit(s: &mut State<'_>, v: usize) {
+        s.index[v] = Some(s.next);
+        s.low[v] = s.next;
+        s.next += 1;
+        s.stack.push(v);
+        s.on_stack[v] = true;
+        for &w in &s.edges[v] {
+            match s.index[w] {
+                None => {
+                    visit(s, w);
+                    s.low[v] = s.low[v].min(s.low[w]);
+                }
+                Some(iw) if s.on_stack[w] => s.low[v] = s.low[v].min(iw),
+                _ => {}
+            }
+        }
+        if Some(s.low[v]) == s.index[v] {
+            while let Some(w) = s.stack.pop() {
+                s.on_stack[w] = false;
+                s.comp[w] = s.ncomp;
+                if w == v {
+                    break;
+                }
+            }
+            s.ncomp += 1;
+        }
+    }
+    let n = edges.len();
+    let mut s = State { edges, index: vec![None; n], low: vec![0; n], on_stack: vec![false; n], stack: Vec::new(), comp: vec![0; n], next: 0, ncomp: 0 };
+    for v in 0..n {
+        if s.index[v].is_none() {
+            visit(&mut s, v);
+        }
+    }
+    // A node alone in its component is recursive only with a self-edge; callers check edges.
+    s.comp
+}

@@ -1,0 +1,271 @@
+//! All naming: turning wire names, summaries and schema contexts into Rust identifiers. heck does
+//! the casing; this module handles what heck does not (brackets, placeholders, leading digits,
+//! keywords, articles in summaries, plurals). Every result is a valid identifier, checked against
+//! syn in the tests.
+
+use heck::{ToPascalCase, ToSnakeCase};
+
+/// Rust keywords (strict, reserved and edition-dependent) that cannot be plain identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Words dropped from summaries when naming operations.
+const FILLER: &[&str] = &["a", "an", "the", "if", "is", "of", "for", "by", "with", "to"];
+
+/// Replaces everything that is not alphanumeric by a space, so heck sees word boundaries.
+fn words(s: &str) -> String {
+    s.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect()
+}
+
+fn ascii_only(s: &str) -> String {
+    s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+}
+
+/// A snake_case identifier for a field, parameter or method: `accountName` -> `account_name`,
+/// `type` -> `type_`, `1st` -> `_1st`.
+pub fn snake(s: &str) -> String {
+    let mut out = ascii_only(&words(s).to_snake_case());
+    if out.is_empty() {
+        out = "value".into();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    if KEYWORDS.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
+/// A PascalCase identifier for a type or variant: `accountName` -> `AccountName`, `1` -> `V1`.
+pub fn pascal(s: &str) -> String {
+    let mut out = ascii_only(&words(s).to_pascal_case());
+    if out.is_empty() {
+        out = "Empty".into();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'V');
+    }
+    if KEYWORDS.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
+/// A SCREAMING_SNAKE identifier for a constant.
+pub fn screaming(s: &str) -> String {
+    snake(s).trim_end_matches('_').to_uppercase()
+}
+
+/// English plural of a lowercase word (good enough for API nouns).
+pub fn plural(word: &str) -> String {
+    if word.ends_with('s') || word.ends_with("data") {
+        word.to_string()
+    } else if let Some(stem) = word.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u'])) {
+        format!("{stem}ies")
+    } else if word.ends_with("sh") || word.ends_with("ch") || word.ends_with('x') {
+        format!("{word}es")
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// English singular of a word (good enough for API nouns).
+pub fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if word.ends_with("sses") || word.ends_with("shes") || word.ends_with("ches") || word.ends_with("xes") {
+        word[..word.len() - 2].to_string()
+    } else if word.ends_with("ss") || word.ends_with("us") || word.ends_with("is") {
+        word.to_string()
+    } else if let Some(stem) = word.strip_suffix('s') {
+        stem.to_string()
+    } else {
+        word.to_string()
+    }
+}
+
+/// Singular of the last word of an identifier-ish name: `dataStores` -> `dataStore`.
+pub fn singular_name(name: &str) -> String {
+    let snake = words(name).to_snake_case();
+    let mut parts: Vec<String> = snake.split('_').map(str::to_string).collect();
+    if let Some(last) = parts.last_mut() {
+        *last = singular(last);
+    }
+    parts.join("_")
+}
+
+/// The Rust name of a parameter from its wire name: `teamId` -> `team_id`, `type[]` -> `types`
+/// (an array named by its singular gets the plural), `cols[]` -> `cols`, `pg[sortBy]` ->
+/// `pg_sort_by`, `<connectionType>[]` -> `connection_type`.
+pub fn param(wire: &str, is_array: bool) -> String {
+    let base = wire.trim_end_matches("[]");
+    let base: String = base.replace(['<', '>'], " ");
+    let name = snake(&base);
+    if is_array && wire.ends_with("[]") {
+        let trimmed = name.trim_end_matches('_');
+        let mut parts: Vec<&str> = trimmed.split('_').collect();
+        let last = parts.pop().unwrap_or_default().to_string();
+        let p = plural(&last);
+        parts.push(&p);
+        return snake(&parts.join("_"));
+    }
+    name
+}
+
+/// The placeholder inside a parameter name chosen at run time: `<connectionType>[]` ->
+/// `Some(("connectionType", "", "[]"))` (name, text before, text after).
+pub fn placeholder(wire: &str) -> Option<(&str, &str, &str)> {
+    let start = wire.find('<')?;
+    let end = start + wire[start..].find('>')?;
+    Some((&wire[start + 1..end], &wire[..start], &wire[end + 1..]))
+}
+
+/// Names of an operation from its summary, within its group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationNames {
+    /// Method on the group: `list`, `get_details`.
+    pub method: String,
+    /// Request builder type: `ListConnections`.
+    pub builder: String,
+}
+
+/// `"List connections"` under tag `Connections` -> method `list`, builder `ListConnections`;
+/// `"Verify if connection is scoped"` -> `verify_scoped`, `VerifyConnectionScoped`. Articles and
+/// filler words are dropped; the group's noun (singular or plural) is dropped from the method.
+pub fn operation(summary: &str, group: &str) -> OperationNames {
+    let snake_words: Vec<String> = words(summary)
+        .to_snake_case()
+        .split('_')
+        .filter(|w| !w.is_empty() && !FILLER.contains(w))
+        .map(str::to_string)
+        .collect();
+    let group_words: Vec<String> = words(group).to_snake_case().split('_').filter(|w| !w.is_empty()).map(str::to_string).collect();
+    let group_forms: Vec<String> = group_words.iter().flat_map(|w| [singular(w), plural(w)]).collect();
+    let method_words: Vec<&str> =
+        snake_words.iter().filter(|w| !group_forms.contains(w)).map(String::as_str).collect();
+    let method = if method_words.is_empty() { snake(&snake_words.join("_")) } else { snake(&method_words.join("_")) };
+    let builder = pascal(&snake_words.join("_"));
+    OperationNames { method, builder }
+}
+
+/// A summary made from method and path when the docs have none: `GET /data-stores/{id}` ->
+/// `"get data stores id"`.
+pub fn summary_from_path(method: &str, path: &str) -> String {
+    let mut s = method.to_lowercase();
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        s.push(' ');
+        s.push_str(&words(seg));
+    }
+    s
+}
+
+/// Makes `name` unique against `taken` by appending 2, 3, ...
+pub fn unique(name: String, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(&name) {
+        return name;
+    }
+    (2..).map(|i| format!("{name}{i}")).find(|n| !taken(n)).expect("an unused name exists")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_ident(s: &str) {
+        assert!(syn::parse_str::<syn::Ident>(s).is_ok(), "`{s}` is not a valid identifier");
+    }
+
+    #[test]
+    fn snake_table() {
+        for (input, want) in [
+            ("teamId", "team_id"),
+            ("accountName", "account_name"),
+            ("type", "type_"),
+            ("ref", "ref_"),
+            ("async", "async_"),
+            ("gen", "gen_"),
+            ("self", "self_"),
+            ("1st", "_1st"),
+            ("", "value"),
+            ("file_id", "file_id"),
+            ("session-id", "session_id"),
+            ("scopesCnt", "scopes_cnt"),
+            ("héllo wörld", "hllo_wrld"),
+        ] {
+            assert_eq!(snake(input), want, "snake({input:?})");
+            assert_ident(&snake(input));
+        }
+    }
+
+    #[test]
+    fn pascal_table() {
+        for (input, want) in [
+            ("connection", "Connection"),
+            ("string", "String"),
+            ("1", "V1"),
+            ("", "Empty"),
+            ("self", "Self_"),
+            ("accountName", "AccountName"),
+            ("EU1 production zone", "Eu1ProductionZone"),
+        ] {
+            assert_eq!(pascal(input), want, "pascal({input:?})");
+            assert_ident(&pascal(input));
+        }
+    }
+
+    #[test]
+    fn param_table() {
+        for (wire, array, want) in [
+            ("teamId", false, "team_id"),
+            ("type[]", true, "types"),
+            ("cols[]", true, "cols"),
+            ("usedApps[]", true, "used_apps"),
+            ("pg[sortBy]", false, "pg_sort_by"),
+            ("<connectionType>[]", true, "connection_types"),
+            ("type", false, "type_"),
+            ("session-id", false, "session_id"),
+        ] {
+            assert_eq!(param(wire, array), want, "param({wire:?})");
+            assert_ident(&param(wire, array));
+        }
+        assert_eq!(placeholder("<connectionType>[]"), Some(("connectionType", "", "[]")));
+        assert_eq!(placeholder("teamId"), None);
+    }
+
+    #[test]
+    fn operation_table() {
+        for (summary, group, method, builder) in [
+            ("List connections", "Connections", "list", "ListConnections"),
+            ("Create connection", "Connections", "create", "CreateConnection"),
+            ("Rename a connection", "Connections", "rename", "RenameConnection"),
+            ("Get connection details", "Connections", "get_details", "GetConnectionDetails"),
+            ("Verify if connection is scoped", "Connections", "verify_scoped", "VerifyConnectionScoped"),
+            ("List updatable connection parameters", "Connections", "list_updatable_parameters", "ListUpdatableConnectionParameters"),
+            ("List data stores", "Data stores", "list", "ListDataStores"),
+            ("Connections", "Connections", "connections", "Connections"),
+            ("Delete type", "Things", "delete_type", "DeleteType"),
+        ] {
+            let n = operation(summary, group);
+            assert_eq!((n.method.as_str(), n.builder.as_str()), (method, builder), "{summary}");
+            assert_ident(&n.method);
+            assert_ident(&n.builder);
+        }
+    }
+
+    #[test]
+    fn plural_singular() {
+        for (s, p) in [("type", "types"), ("category", "categories"), ("box", "boxes"), ("key", "keys"), ("data", "data")] {
+            assert_eq!(plural(s), p);
+        }
+        for (p, s) in [("connections", "connection"), ("categories", "category"), ("boxes", "box"), ("status", "status"), ("address", "address")] {
+            assert_eq!(singular(p), s);
+        }
+        assert_eq!(singular_name("dataStores"), "data_store");
+        assert_eq!(unique("A".into(), |n| n == "A" || n == "A2"), "A3");
+    }
+}
