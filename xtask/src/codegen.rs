@@ -90,7 +90,8 @@ pub fn generate_api(input: &ApiInput, opts: &EmitOptions) -> Result<(ir::Api, Ve
     }
     let merged = merge::merge(fragments)?;
     let sources = input.files.iter().map(|f| f.path.clone()).collect();
-    let api = lower::lower(&input.name, &config, &merged, sources)?;
+    let config_file = input.config.as_ref().map_or_else(|| format!("{}/api.toml", input.name), |f| f.path.clone());
+    let api = lower::lower(&input.name, &config, &config_file, &merged, sources)?;
     let json = serde_json::to_string_pretty(&merged.doc).expect("an OpenAPI document serializes") + "\n";
     let files = emit::emit(&api, json, opts);
     Ok((api, files))

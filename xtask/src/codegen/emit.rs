@@ -83,6 +83,7 @@ pub fn rust_type(t: &TypeRef, models: &TokenStream) -> TokenStream {
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::SortDir => quote!(::make_runtime::SortDir),
         TypeRef::Named(n) => {
             let n = ident(n);
             quote!(#models #n)

@@ -163,8 +163,10 @@ pub fn parse_document(text: &str, yaml: bool, block: &Location) -> Result<OpenAP
             } else {
                 (block.line + e.line(), e.column())
             };
-            let loc = Location { file: block.file.clone(), line, col: Some(col) };
-            Diagnostic::at(&loc, format!("invalid JSON: {e}"))
+            let loc = Location { file: block.file.clone(), line, col: Some(col.max(1)) };
+            let msg = e.to_string();
+            let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
+            Diagnostic::at(&loc, format!("invalid JSON: {msg}"))
         })?
     };
     check_openapi(&value, block)?;

@@ -113,6 +113,9 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// What a successful response carries.
     pub response: Response,
+    /// Set when the operation declares Make's `pg[offset]`/`pg[limit]` parameters and returns
+    /// one list: the client then offers a stream over every page.
+    pub pagination: Option<Pagination>,
     /// Make's page name for the operation (`get--connections--connectionid`), used to turn the
     /// docs' relative links into links to the generated method.
     pub doc_slug: String,
@@ -160,6 +163,21 @@ pub struct Placeholder {
     pub prefix: String,
     /// Text after it.
     pub suffix: String,
+}
+
+/// How to walk the pages of a list operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pagination {
+    /// Rust name of the `pg[limit]` parameter.
+    pub limit: String,
+    /// Rust name of the `pg[offset]` parameter.
+    pub offset: String,
+    /// Rust name of the response field holding the page's items.
+    pub items_field: String,
+    /// Whether that field is optional in the response type.
+    pub items_optional: bool,
+    /// Type of one item.
+    pub item: TypeRef,
 }
 
 /// A request body.
@@ -231,6 +249,8 @@ pub enum TypeRef {
     Date,
     /// Any JSON value.
     Any,
+    /// Make's sort direction (`asc`/`desc`), the runtime's `SortDir`.
+    SortDir,
     /// Binary data.
     Bytes,
     /// A named model type.

@@ -24,7 +24,7 @@ use super::naming;
 const RESERVED_TYPES: &[&str] = &["Scope", "Value", "Map", "Vec", "String", "Option", "Box", "Result", "DateTime", "Utc", "NaiveDate"];
 
 /// Lowers one merged API.
-pub fn lower(api_name: &str, config: &ApiConfig, merged: &Merged, sources: Vec<String>) -> Result<ir::Api, Diagnostics> {
+pub fn lower(api_name: &str, config: &ApiConfig, config_file: &str, merged: &Merged, sources: Vec<String>) -> Result<ir::Api, Diagnostics> {
     let mut l = Lowerer::new(&merged.doc, merged);
     let fallback_loc = merged.origins.values().next().map(|o| o.location.clone()).unwrap_or_else(|| Location::new(api_name, 1));
 
@@ -80,13 +80,13 @@ pub fn lower(api_name: &str, config: &ApiConfig, merged: &Merged, sources: Vec<S
     for key in config.names.operations.keys() {
         let known = merged.origins.keys().any(|(p, m)| format!("{} {}", m.to_uppercase(), p) == *key);
         if !known {
-            l.diags.push(Diagnostic::global(format!("api.toml [names.operations]: no operation `{key}` in the docs")));
+            l.diags.push(Diagnostic::global(format!("{config_file} [names.operations]: no operation `{key}` in the docs")));
         }
     }
 
-    let names = l.name_shapes(config);
+    let names = l.name_shapes(config, config_file);
     let types = l.type_defs(&names);
-    let groups = l.finish_groups(groups, &names);
+    let groups = l.finish_groups(groups, &names, &types);
 
     let tag_docs: BTreeMap<&str, Option<String>> =
         merged.doc.tags.iter().map(|t| (t.name.as_str(), t.description.clone())).collect();
@@ -118,7 +118,7 @@ pub fn lower(api_name: &str, config: &ApiConfig, merged: &Merged, sources: Vec<S
         })
         .collect();
 
-    let (servers, default_server) = servers(&merged.doc, config, &mut l.diags);
+    let (servers, default_server) = servers(&merged.doc, config, config_file, &mut l.diags);
     let auth = auth(&merged.doc, config);
     let crate_base = api_name.to_string();
     let api = ir::Api {
@@ -143,7 +143,7 @@ fn default_tag(path: &str) -> String {
     path.split('/').find(|s| !s.is_empty() && !s.starts_with('{')).unwrap_or("default").to_string()
 }
 
-fn servers(doc: &OpenAPI, config: &ApiConfig, diags: &mut Diagnostics) -> (Vec<ir::Server>, usize) {
+fn servers(doc: &OpenAPI, config: &ApiConfig, config_file: &str, diags: &mut Diagnostics) -> (Vec<ir::Server>, usize) {
     let descs: Vec<Vec<String>> = doc
         .servers
         .iter()
@@ -179,7 +179,7 @@ fn servers(doc: &OpenAPI, config: &ApiConfig, diags: &mut Diagnostics) -> (Vec<i
         Some(url) => match out.iter().position(|s| s.url == url.trim_end_matches('/')) {
             Some(i) => i,
             None => {
-                diags.push(Diagnostic::global(format!("api.toml [client] default_server `{url}` is not one of the docs' servers")));
+                diags.push(Diagnostic::global(format!("{config_file} [client] default_server `{url}` is not one of the docs' servers")));
                 0
             }
         },
@@ -283,6 +283,7 @@ enum Ty {
     Date,
     Any,
     Bytes,
+    SortDir,
     Shape(usize),
     Vec(Box<Ty>),
     Map(Box<Ty>),
@@ -580,6 +581,7 @@ impl<'a> Lowerer<'a> {
                     self.schema_item_aware(p, &field_hint, loc, &ptr)
                 }
             };
+            let ty = id_number(name, ty, prop);
             fields.push(SField { wire: name.clone(), ty, required: v.required.contains(name), nullable, docs });
         }
         let extra = match v.additional {
@@ -701,7 +703,7 @@ impl<'a> Lowerer<'a> {
                 self.error(&loc, &ptr, format!("path parameter `{}` does not appear in the path `{path}`", data.name));
                 continue;
             }
-            let base = data.name.trim_end_matches("[]").replace(['<', '>', '[', ']'], " ");
+            let base = naming::param(&data.name, false);
             let hint = Hint::new(format!("{builder}{}", naming::pascal(&naming::singular_name(&base))));
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => match s {
@@ -710,6 +712,12 @@ impl<'a> Lowerer<'a> {
                 },
                 ParameterSchemaOrContent::Content(_) => Ty::String,
             };
+            let ty = match (&data.format, ty) {
+                (ParameterSchemaOrContent::Schema(s), ty) => id_number(&data.name, ty, s),
+                (_, ty) => ty,
+            };
+            // Make's documented sort direction is the runtime's `SortDir`.
+            let ty = if data.name == "pg[sortDir]" { Ty::SortDir } else { self.query_safe(ty) };
             let placeholder = naming::placeholder(&data.name).map(|(name, prefix, suffix)| ir::Placeholder {
                 name: name.to_string(),
                 prefix: prefix.to_string(),
@@ -840,10 +848,20 @@ impl<'a> Lowerer<'a> {
         (status, kind)
     }
 
+    /// Parameters are sent as text: an object or union type is sent as its JSON.
+    fn query_safe(&self, ty: Ty) -> Ty {
+        match ty {
+            Ty::Shape(i) if !matches!(self.shapes[i].kind, ShapeKind::Enum(_)) => Ty::Any,
+            Ty::Vec(inner) => Ty::Vec(Box::new(self.query_safe(*inner))),
+            Ty::Map(_) => Ty::Any,
+            t => t,
+        }
+    }
+
     // ---- naming and output ------------------------------------------------------------------
 
     /// Gives every shape a name: docs' names first, then bodies, then the most used shapes.
-    fn name_shapes(&mut self, config: &ApiConfig) -> Vec<String> {
+    fn name_shapes(&mut self, config: &ApiConfig, config_file: &str) -> Vec<String> {
         let mut order: Vec<usize> = (0..self.shapes.len()).collect();
         order.sort_by_key(|&i| {
             let s = &self.shapes[i];
@@ -869,8 +887,8 @@ impl<'a> Lowerer<'a> {
         for (from, to) in &config.names.types {
             match names.iter().position(|n| n == from) {
                 Some(i) if !names.contains(to) => names[i].clone_from(to),
-                Some(_) => self.diags.push(Diagnostic::global(format!("api.toml [names.types]: cannot rename `{from}` to `{to}`: that name is taken"))),
-                None => self.diags.push(Diagnostic::global(format!("api.toml [names.types]: no generated type named `{from}`"))),
+                Some(_) => self.diags.push(Diagnostic::global(format!("{config_file} [names.types]: cannot rename `{from}` to `{to}`: that name is taken"))),
+                None => self.diags.push(Diagnostic::global(format!("{config_file} [names.types]: no generated type named `{from}`"))),
             }
         }
         names
@@ -886,6 +904,7 @@ impl<'a> Lowerer<'a> {
             Ty::Date => TypeRef::Date,
             Ty::Any => TypeRef::Any,
             Ty::Bytes => TypeRef::Bytes,
+            Ty::SortDir => TypeRef::SortDir,
             Ty::Shape(i) => TypeRef::Named(names[*i].clone()),
             Ty::Vec(t) => TypeRef::Vec(Box::new(self.type_ref(t, names))),
             Ty::Map(t) => TypeRef::Map(Box::new(self.type_ref(t, names))),
@@ -990,7 +1009,7 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn finish_groups(&self, groups: Vec<RawGroup>, names: &[String]) -> Vec<(String, Vec<ir::Operation>)> {
+    fn finish_groups(&self, groups: Vec<RawGroup>, names: &[String], types: &[ir::TypeDef]) -> Vec<(String, Vec<ir::Operation>)> {
         let mut out = Vec::new();
         for g in groups {
             let accessor = naming::snake(&g.tag);
@@ -1007,7 +1026,7 @@ impl<'a> Lowerer<'a> {
                 let builder = naming::unique(op.names.builder.clone(), |n| builders.contains(n));
                 builders.insert(builder.clone());
                 let mut used = BTreeSet::new();
-                let params = op
+                let params: Vec<ir::Param> = op
                     .params
                     .iter()
                     .map(|p| {
@@ -1047,7 +1066,9 @@ impl<'a> Lowerer<'a> {
                         RawResponse::Empty => ir::ResponseKind::Empty,
                     },
                 };
+                let pagination = pagination(&params, &response, types);
                 ops.push(ir::Operation {
+                    pagination,
                     id: format!("{accessor}.{method}"),
                     method_name: method,
                     builder,
@@ -1070,6 +1091,37 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// Pagination applies to an operation with `pg[offset]` and `pg[limit]` whose JSON response is
+/// an object with exactly one list (besides Make's `pg` echo).
+fn pagination(params: &[ir::Param], response: &ir::Response, types: &[ir::TypeDef]) -> Option<ir::Pagination> {
+    let find = |wire: &str| params.iter().find(|p| p.wire == wire && p.location == ir::ParamLocation::Query && matches!(p.ty, TypeRef::Integer { .. }));
+    let (limit, offset) = (find("pg[limit]")?, find("pg[offset]")?);
+    let ir::ResponseKind::Json(TypeRef::Named(name)) = &response.kind else { return None };
+    let def = types.iter().find(|t| &t.name == name)?;
+    let ir::TypeKind::Struct { fields, .. } = &def.kind else { return None };
+    let lists: Vec<&ir::Field> = fields.iter().filter(|f| f.wire != "pg" && matches!(f.ty, TypeRef::Vec(_))).collect();
+    let [items] = lists.as_slice() else { return None };
+    let TypeRef::Vec(item) = &items.ty else { return None };
+    Some(ir::Pagination {
+        limit: limit.rust_name.clone(),
+        offset: offset.rust_name.clone(),
+        items_field: items.rust_name.clone(),
+        items_optional: !items.required || items.nullable,
+        item: (**item).clone(),
+    })
+}
+
+/// A `number` without a format in an ID-like property or parameter is an integer: IDs are never
+/// fractional, and `35` reads better than `35.0` in a URL.
+fn id_number<S: std::borrow::Borrow<Schema>>(name: &str, ty: Ty, schema: &ReferenceOr<S>) -> Ty {
+    let plain_number = matches!(schema, ReferenceOr::Item(s) if matches!(&s.borrow().schema_kind, SchemaKind::Type(Type::Number(n)) if matches!(n.format, VariantOrUnknownOrEmpty::Empty)));
+    match ty {
+        Ty::Num(_) if plain_number && naming::is_id_like(name) => Ty::Int(64),
+        Ty::Vec(inner) if naming::is_id_like(name) && matches!(*inner, Ty::Num(64)) => Ty::Vec(Box::new(Ty::Int(64))),
+        t => t,
+    }
+}
+
 /// Make's page name for an operation: `get--connections--connectionid`.
 pub fn doc_slug(method: &str, path: &str) -> String {
     let mut s = method.to_lowercase();
@@ -1089,6 +1141,7 @@ fn variant_name(t: &TypeRef) -> String {
         TypeRef::DateTime => "DateTime".into(),
         TypeRef::Date => "Date".into(),
         TypeRef::Any => "Value".into(),
+        TypeRef::SortDir => "SortDir".into(),
         TypeRef::Bytes => "Bytes".into(),
         TypeRef::Named(n) => n.clone(),
         TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),

@@ -103,6 +103,10 @@ pub fn singular_name(name: &str) -> String {
 /// (an array named by its singular gets the plural), `cols[]` -> `cols`, `pg[sortBy]` ->
 /// `pg_sort_by`, `<connectionType>[]` -> `connection_type`.
 pub fn param(wire: &str, is_array: bool) -> String {
+    // Make's pagination object: `pg[limit]` is just `limit` on a request builder.
+    if let Some(inner) = wire.strip_prefix("pg[").and_then(|w| w.strip_suffix(']')) {
+        return snake(inner);
+    }
     let base = wire.trim_end_matches("[]");
     let base: String = base.replace(['<', '>'], " ");
     let name = snake(&base);
@@ -123,6 +127,13 @@ pub fn placeholder(wire: &str) -> Option<(&str, &str, &str)> {
     let start = wire.find('<')?;
     let end = start + wire[start..].find('>')?;
     Some((&wire[start + 1..end], &wire[..start], &wire[end + 1..]))
+}
+
+/// True for names that hold an identifier (`id`, `teamId`, `team_id`, `userID`): a `number`
+/// there is an integer.
+pub fn is_id_like(name: &str) -> bool {
+    let n = name.trim_end_matches("[]");
+    n.eq_ignore_ascii_case("id") || n.ends_with("Id") || n.ends_with("ID") || n.ends_with("_id") || n.ends_with("Ids")
 }
 
 /// Names of an operation from its summary, within its group.
@@ -225,7 +236,9 @@ mod tests {
             ("type[]", true, "types"),
             ("cols[]", true, "cols"),
             ("usedApps[]", true, "used_apps"),
-            ("pg[sortBy]", false, "pg_sort_by"),
+            ("pg[sortBy]", false, "sort_by"),
+            ("pg[limit]", false, "limit"),
+            ("filter[name]", false, "filter_name"),
             ("<connectionType>[]", true, "connection_types"),
             ("type", false, "type_"),
             ("session-id", false, "session_id"),
@@ -254,6 +267,13 @@ mod tests {
             assert_eq!((n.method.as_str(), n.builder.as_str()), (method, builder), "{summary}");
             assert_ident(&n.method);
             assert_ident(&n.builder);
+        }
+    }
+
+    #[test]
+    fn id_like_table() {
+        for (name, want) in [("id", true), ("teamId", true), ("team_id", true), ("userID", true), ("width", false), ("paid", false), ("valid", false)] {
+            assert_eq!(is_id_like(name), want, "{name}");
         }
     }
 

@@ -96,6 +96,7 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
         }
     });
     let server_enum = servers(api);
+    let scope_use = (!api.scopes.is_empty()).then(|| quote!(pub use models::Scope;));
     let default_url = &api.servers[api.default_server.min(api.servers.len().saturating_sub(1))].url;
     let api_name = &api.name;
     let auth_header = &api.auth.header;
@@ -109,7 +110,7 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
         #crate_doc
 
         pub use ::#models as models;
-        pub use models::Scope;
+        #scope_use
         pub use ::make_runtime::{ApiError, Bytes, ClientBuilder, Error, ErrorCode, Plan, RateLimit, RetryPolicy, SortDir, Token};
 
         #(#mods)*
@@ -374,6 +375,7 @@ fn example_value(api: &Api, t: &TypeRef, defaults: &BTreeSet<String>) -> Option<
         TypeRef::Boolean => "true".into(),
         TypeRef::Vec(_) => "Vec::<String>::new()".into(),
         TypeRef::Map(_) | TypeRef::Any | TypeRef::DateTime | TypeRef::Date => "Default::default()".into(),
+        TypeRef::SortDir => "make_runtime::SortDir::Asc".into(),
         TypeRef::Named(n) => match api.type_def(n).map(|t| &t.kind) {
             Some(TypeKind::Enum { .. }) => "\"value\".into()".into(),
             Some(TypeKind::Struct { .. }) if defaults.contains(n) => "Default::default()".into(),
@@ -549,6 +551,34 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
     let op_doc_attrs = docs::attrs(&format!("`{} {}`", o.http_method, o.path));
     let struct_doc_attrs = docs::attrs(&struct_doc);
     let mutable = (!sends.is_empty()).then(|| quote!(mut));
+    let stream = o.pagination.as_ref().map(|pg| {
+        let limit = ident(&pg.limit);
+        let offset = ident(&pg.offset);
+        let items = ident(&pg.items_field);
+        let item = rust_type(&pg.item, models);
+        let take = if pg.items_optional { quote!(response.#items.unwrap_or_default()) } else { quote!(response.#items) };
+        let doc = docs::attrs(&format!(
+            "Every item of every page, in order: sends `{} {}` once per page, advancing `pg[offset]` by the page size, and ends after a page with fewer items than asked for.\n\nThe page size is the `{}` you set, or {DEFAULT_PAGE_SIZE}. To take one page only, use [`Self::send`].",
+            o.http_method, o.path, pg.limit
+        ));
+        let page_size = proc_macro2::Literal::u64_unsuffixed(DEFAULT_PAGE_SIZE);
+        quote! {
+            #doc
+            pub fn stream(self) -> impl ::make_runtime::Stream<Item = ::std::result::Result<#item, ::make_runtime::Error>> + ::std::marker::Send + 'static {
+                let page_size = self.#limit.and_then(|n| u64::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(#page_size);
+                let start = self.#offset.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+                ::make_runtime::paginate(start, page_size, move |offset, limit| {
+                    let mut page = self.clone();
+                    page.#offset = i64::try_from(offset).ok();
+                    page.#limit = i64::try_from(limit).ok();
+                    async move {
+                        let response = page.send().await?;
+                        ::std::result::Result::Ok(#take)
+                    }
+                })
+            }
+        }
+    });
     quote! {
         #op_doc_attrs
         static #op_static: ::make_runtime::Operation = ::make_runtime::Operation {
@@ -575,9 +605,14 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
                 #(#sends)*
                 #call
             }
+
+            #stream
         }
     }
 }
+
+/// Page size of `stream()` when the caller sets no limit.
+const DEFAULT_PAGE_SIZE: u64 = 100;
 
 /// True when a conversion expression is the bare argument (`x`, not `x.into()`).
 fn is_identity(conv: &TokenStream) -> bool {
@@ -586,7 +621,7 @@ fn is_identity(conv: &TokenStream) -> bool {
 }
 
 fn is_copy(t: &TypeRef) -> bool {
-    matches!(t, TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean | TypeRef::Date | TypeRef::DateTime)
+    matches!(t, TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean | TypeRef::Date | TypeRef::DateTime | TypeRef::SortDir)
 }
 
 /// The runtime call that adds one parameter to `request`.

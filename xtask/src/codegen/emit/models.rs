@@ -193,6 +193,9 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
 }
 
 fn scope_enum(api: &Api) -> TokenStream {
+    if api.scopes.is_empty() {
+        return TokenStream::new();
+    }
     let variants = api.scopes.iter().map(|s| {
         let vn = ident(&s.rust_name);
         let wire = &s.wire;

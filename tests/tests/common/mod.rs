@@ -1,0 +1,51 @@
+//! Helpers shared by the generator tests.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::path::{Path, PathBuf};
+
+use xtask::codegen::{self, EmitOptions, Generated};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    codegen::project_root()
+}
+
+/// Emit options for output written to `out`, as `cargo xtask codegen` computes them.
+pub fn emit_options(out: &Path) -> EmitOptions {
+    EmitOptions { runtime_path: codegen::relative_path(&out.join("crate"), &root().join("crates/make-runtime")) }
+}
+
+/// Runs the pure pipeline on a specs folder; panics with the diagnostics on failure.
+pub fn generate(specs: &Path, display: &str, out: &Path) -> Generated {
+    let inputs = codegen::read_specs(specs, display).unwrap_or_else(|d| panic!("{d}"));
+    codegen::generate(&inputs, &emit_options(out)).unwrap_or_else(|d| panic!("{d}"))
+}
+
+/// A fresh, empty folder under the system temp dir (outside the workspace, so crates written
+/// there are not mistaken for members of it).
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("make-codegen-tests-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every file below `dir` with its contents, sorted: to prove a failed run changed nothing.
+pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
