@@ -177,7 +177,7 @@ async fn list_sends_team_id_only_by_default() {
     let seen = only_request(&server).await;
     assert_request(&seen, "GET", "/connections", &[("teamId", "35")], None);
     assert_eq!(seen.content_type, None);
-    let connections = res.connections.expect("connections");
+    let connections = res.connections;
     assert_eq!(connections.len(), 1);
     assert_slack(&connections[0]);
 }
@@ -237,7 +237,7 @@ async fn list_sends_types_scope_checks_and_cols_in_order() {
         seen.query
     );
 
-    let connections = res.connections.unwrap();
+    let connections = res.connections;
     assert_eq!(connections.len(), 2);
     assert_slack(&connections[0]);
     assert_eq!(connections[1].id, Some(8));
@@ -274,7 +274,7 @@ async fn list_scope_checks_for_several_types_and_repeated_setters() {
         .await
         .unwrap();
 
-    assert_eq!(res.connections, Some(vec![]));
+    assert_eq!(res.connections, vec![]);
     let seen = only_request(&server).await;
     assert_request(
         &seen,
@@ -308,7 +308,7 @@ async fn create_sends_team_id_and_body_with_extra_fields() {
     let mut body = CreateConnectionBody {
         account_name: Some("Slack (ops)".into()),
         account_type: Some("slack".into()),
-        scopes: Some(vec!["chat:write".into(), "channels:read".into()]),
+        scopes: vec!["chat:write".into(), "channels:read".into()],
         ..Default::default()
     };
     body.extra.insert("clientId".into(), json!("abc"));
@@ -367,7 +367,7 @@ async fn list_updatable_parameters() {
     assert_eq!(seen.raw_query, None);
     assert_eq!(
         res.editable_parameters,
-        Some(vec!["apiKey".to_owned(), "subdomain".to_owned()])
+        vec!["apiKey".to_owned(), "subdomain".to_owned()]
     );
 }
 
@@ -448,7 +448,7 @@ async fn get_decodes_scopes_and_flattened_connection_fields() {
     assert_slack(&connection);
     assert_eq!(
         scopes,
-        Some(vec![
+        vec![
             ConnectionScope {
                 id: Some("chat:write".into()),
                 name: Some("Send messages".into()),
@@ -459,7 +459,7 @@ async fn get_decodes_scopes_and_flattened_connection_fields() {
                 name: Some("View channels".into()),
                 account: Some("slack".into()),
             },
-        ])
+        ]
     );
 }
 
@@ -481,7 +481,7 @@ async fn get_without_cols_sends_no_query() {
     assert_request(&seen, "GET", "/connections/7", &[], None);
     assert_eq!(seen.raw_query, None);
     let details = res.connection.unwrap();
-    assert_eq!(details.scopes, None);
+    assert_eq!(details.scopes, vec![]);
     assert_slack(&details.connection);
 }
 
@@ -616,7 +616,7 @@ async fn verify_scoped_sends_scope_list() {
     .await;
 
     let body = VerifyConnectionScopedBody {
-        scope: Some(vec!["chat:write".into(), "users:read".into()]),
+        scope: vec!["chat:write".into(), "users:read".into()],
     };
     let res = client(&server)
         .connections()
@@ -654,7 +654,7 @@ async fn unknown_metadata_type_decodes_to_other() {
 
     let res = client(&server).connections().list(35).send().await.unwrap();
 
-    let metadata = res.connections.unwrap()[0].metadata.clone().unwrap();
+    let metadata = res.connections[0].metadata.clone().unwrap();
     assert_eq!(metadata.value.as_deref(), Some("+420 123 456 789"));
     assert_eq!(metadata.type_, Some(MetadataType::Other("phone".into())));
     assert_eq!(metadata.type_.unwrap().as_str(), "phone");
@@ -676,7 +676,7 @@ async fn expire_with_an_offset_is_normalized_to_utc() {
 
     let res = client(&server).connections().list(35).send().await.unwrap();
 
-    let expire = res.connections.unwrap()[0].expire.unwrap();
+    let expire = res.connections[0].expire.unwrap();
     assert_eq!(expire.to_rfc3339(), "2026-03-31T12:30:00+00:00");
 }
 
@@ -988,7 +988,7 @@ async fn declared_scopes_refuse_write_operations_before_sending() {
     assert!(received(&server).await.is_empty(), "nothing may be sent");
 
     let res = client.connections().list(35).send().await.unwrap();
-    assert_eq!(res.connections, Some(vec![]));
+    assert_eq!(res.connections, vec![]);
     let seen = only_request(&server).await;
     assert_eq!(
         (seen.method.as_str(), seen.path.as_str()),

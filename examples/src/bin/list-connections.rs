@@ -76,7 +76,7 @@ async fn main() -> ExitCode {
     };
     match client.connections().list(team_id).send().await {
         Ok(response) => {
-            for c in response.connections.unwrap_or_default() {
+            for c in response.connections {
                 let id = c.id.map_or_else(|| "-".to_owned(), |id| id.to_string());
                 let name = c.name.as_deref().unwrap_or("-");
                 println!("{id}\t{name}\t{}", c.account_name.as_deref().unwrap_or("-"));

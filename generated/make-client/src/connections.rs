@@ -54,16 +54,6 @@ impl Connections {
     ///
     /// - `team_id`: The unique ID of the team whose connections will be retrieved.
     /// - `body`: The `application/json` request body.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.connections().create(1, Default::default()).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn create(
         &self,
         team_id: i64,
@@ -125,16 +115,6 @@ impl Connections {
     ///
     /// - `connection_id`: The ID of the connection. You can get connection ID's of all your connections with the the [List connections](crate::connections::Connections::list) endpoint.
     /// - `body`: The `application/json` request body.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.connections().update(1, Default::default()).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn update(
         &self,
         connection_id: i64,
@@ -214,16 +194,6 @@ impl Connections {
     ///
     /// - `connection_id`: The ID of the connection. You can get connection ID's of all your connections with the the [List connections](crate::connections::Connections::list) endpoint.
     /// - `body`: The `application/json` request body.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.connections().rename(1, Default::default()).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn rename(
         &self,
         connection_id: i64,
@@ -275,16 +245,6 @@ impl Connections {
     ///
     /// - `connection_id`: The ID of the connection. You can get connection ID's of all your connections with the the [List connections](crate::connections::Connections::list) endpoint.
     /// - `body`: The `application/json` request body.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.connections().verify_scoped(1, Default::default()).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn verify_scoped(
         &self,
         connection_id: i64,
@@ -333,9 +293,7 @@ impl ListConnections {
     }
     /// Allows utilizing the scopes check. The particular connection type (`<connectionType>`) should be one of the types specified in the `type[]` parameter. The values are the scopes to check for the given connection type. You can send multiple `<connectionType>` values with corresponding arrays to check multiple connection types scopes at once. The result of the check is reflected in the `scoped` property of the returned connection object.
     ///
-    /// Sent as the `<connectionType>[]` query parameter.
-    ///
-    /// Sent as `NAME[]` where NAME is the `connectionType` you pass; call once per name.
+    /// Sent as the `NAME[]` query parameter, where NAME is the `connectionType` you pass: the docs' `<connectionType>[]`. Each call adds one name.
     pub fn connection_type(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,

@@ -55,16 +55,6 @@ impl DataStores {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.data_stores().create(Default::default()).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn create(&self, body: crate::models::CreateDataStoreBody) -> CreateDataStore {
         CreateDataStore {
             client: self.client.clone(),
@@ -179,7 +169,7 @@ impl ListDataStores {
                 page.limit = i64::try_from(limit).ok();
                 async move {
                     let response = page.send().await?;
-                    ::std::result::Result::Ok(response.data_stores.unwrap_or_default())
+                    ::std::result::Result::Ok(response.data_stores)
                 }
             },
         )

@@ -16,8 +16,8 @@
 pub use ::make_models as models;
 pub use models::Scope;
 pub use ::make_runtime::{
-    ApiError, Bytes, ClientBuilder, Error, ErrorCode, Plan, RateLimit, RetryPolicy,
-    SortDir, Token,
+    chrono, ApiError, Bytes, ClientBuilder, Error, ErrorCode, Plan, RateLimit,
+    RetryPolicy, SortDir, StatusCode, Token,
 };
 /// The Connections operations.
 pub mod connections;
@@ -69,6 +69,17 @@ impl Zone {
             Self::CelonisUs1 => "https://us1.make.celonis.com/api/v2",
         }
     }
+    /// The short name (`eu1`), as accepted by `from_str`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Eu1 => "eu1",
+            Self::Eu2 => "eu2",
+            Self::Us1 => "us1",
+            Self::Us2 => "us2",
+            Self::CelonisEu1 => "celonis-eu1",
+            Self::CelonisUs1 => "celonis-us1",
+        }
+    }
     /// The docs' description.
     pub const fn description(self) -> &'static str {
         match self {
@@ -115,7 +126,7 @@ impl ::std::str::FromStr for Zone {
                 Err(
                     Error::Config(
                         format!(
-                            "unknown Zone `{value}`: expected one of eu1, eu2, us1, us2, celoniseu1, celonisus1, or a server URL"
+                            "unknown Zone `{value}`: expected one of eu1, eu2, us1, us2, celonis-eu1, celonis-us1 or one of their URLs; for another environment use `ClientBuilder::environment_url`"
                         ),
                     ),
                 )

@@ -170,8 +170,8 @@ pub struct Connection {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectionDetails {
     /// `scopes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scopes: ::std::option::Option<::std::vec::Vec<ConnectionScope>>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub scopes: ::std::vec::Vec<ConnectionScope>,
     /// The fields of [`Connection`].
     #[serde(flatten)]
     pub connection: Connection,
@@ -207,8 +207,8 @@ pub struct CreateConnectionBody {
     )]
     pub account_type: ::std::option::Option<::std::string::String>,
     /// The connection scope determining the module use. The format and number of available scopes vary depending on the `accountType` parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub scopes: ::std::vec::Vec<::std::string::String>,
     /// Properties not named in the docs, kept as sent.
     #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
@@ -294,7 +294,7 @@ pub struct DeleteConnectionResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<i64>,
 }
-/// The `GetConnectionDetailsCol` object.
+/// The values of `GetConnectionDetailsCol`.
 #[derive(
     Debug,
     Clone,
@@ -435,7 +435,7 @@ pub struct GetConnectionDetailsResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<ConnectionDetails>,
 }
-/// The `ListConnectionsCol` object.
+/// The values of `ListConnectionsCol`.
 #[derive(
     Debug,
     Clone,
@@ -568,10 +568,10 @@ impl ::std::str::FromStr for ListConnectionsCol {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListConnectionsResponse {
     /// `connections`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub connections: ::std::option::Option<::std::vec::Vec<Connection>>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub connections: ::std::vec::Vec<Connection>,
 }
-/// The `ListDataStoresCol` object.
+/// The values of `ListDataStoresCol`.
 #[derive(
     Debug,
     Clone,
@@ -657,14 +657,14 @@ pub struct ListDataStoresResponse {
     #[serde(
         rename = "dataStores",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub data_stores: ::std::option::Option<::std::vec::Vec<DataStore>>,
+    pub data_stores: ::std::vec::Vec<DataStore>,
     /// `pg`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pg: ::std::option::Option<Pg>,
 }
-/// The `ListDataStoresSortBy` object.
+/// The values of `ListDataStoresSortBy`.
 #[derive(
     Debug,
     Clone,
@@ -733,7 +733,7 @@ impl ::std::str::FromStr for ListDataStoresSortBy {
         Ok(Self::from(value))
     }
 }
-/// The `ListDataStoresSortDir` object.
+/// The values of `ListDataStoresSortDir`.
 #[derive(
     Debug,
     Clone,
@@ -794,11 +794,9 @@ pub struct ListUpdatableConnectionParametersResponse {
     #[serde(
         rename = "editableParameters",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub editable_parameters: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub editable_parameters: ::std::vec::Vec<::std::string::String>,
 }
 /// The `Metadata` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -814,7 +812,7 @@ pub struct Metadata {
     )]
     pub type_: ::std::option::Option<MetadataType>,
 }
-/// The `MetadataType` object.
+/// The values of `MetadataType`.
 #[derive(
     Debug,
     Clone,
@@ -899,7 +897,7 @@ pub struct RenameConnectionBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-/// The `RenameConnectionCol` object.
+/// The values of `RenameConnectionCol`.
 #[derive(
     Debug,
     Clone,
@@ -1043,8 +1041,8 @@ pub struct VerifyConnectionResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VerifyConnectionScopedBody {
     /// The array with IDs of the scopes for a given connection. The scope ID of a specific connection can be retrieved from the Get connection details endpoint.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub scope: ::std::vec::Vec<::std::string::String>,
 }
 /// The `VerifyConnectionScopedResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -344,6 +344,14 @@ pub struct UnionVariant {
     pub boxed: bool,
 }
 
+impl Field {
+    /// Whether the Rust field is an `Option`: nullable fields, and optional fields that are not
+    /// lists (an optional list is a `Vec` that is empty when absent).
+    pub fn is_option(&self) -> bool {
+        self.nullable || (!self.required && !matches!(self.ty, TypeRef::Vec(_)))
+    }
+}
+
 impl Api {
     /// Every operation, group by group.
     pub fn operations(&self) -> impl Iterator<Item = (&Group, &Operation)> {

@@ -42,7 +42,7 @@ fn defaultable(api: &Api) -> BTreeSet<String> {
         for t in &api.types {
             if let TypeKind::Struct { fields, flatten, .. } = &t.kind {
                 let has = |ty: &TypeRef| !matches!(ty, TypeRef::Named(n) if !set.contains(n));
-                if fields.iter().all(|f| !f.required || f.nullable || has(&f.ty)) && flatten.iter().all(|f| has(&f.ty)) {
+                if fields.iter().all(|f| f.is_option() || has(&f.ty)) && flatten.iter().all(|f| has(&f.ty)) {
                     set.insert(t.name.clone());
                 }
             }
@@ -111,7 +111,7 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
 
         pub use ::#models as models;
         #scope_use
-        pub use ::make_runtime::{ApiError, Bytes, ClientBuilder, Error, ErrorCode, Plan, RateLimit, RetryPolicy, SortDir, Token};
+        pub use ::make_runtime::{chrono, ApiError, Bytes, ClientBuilder, Error, ErrorCode, Plan, RateLimit, RetryPolicy, SortDir, StatusCode, Token};
 
         #(#mods)*
 
@@ -189,13 +189,22 @@ fn servers(api: &Api) -> TokenStream {
         quote!(Self::#v)
     });
     let count = proc_macro2::Literal::usize_unsuffixed(api.servers.len());
-    let known = api.servers.iter().map(|s| s.rust_name.to_ascii_lowercase()).collect::<Vec<_>>().join(", ");
+    let kebab = |n: &str| naming::snake(n).replace('_', "-");
+    let known = api.servers.iter().map(|s| kebab(&s.rust_name)).collect::<Vec<_>>().join(", ");
+    let names = api.servers.iter().map(|s| {
+        let v = ident(&s.rust_name);
+        let n = kebab(&s.rust_name);
+        quote! { Self::#v => #n, }
+    });
     let doc = format!(
         "The servers the docs list. Pass one to [`ClientBuilder::base_url`]; for a private instance use [`ClientBuilder::environment_url`] with its root URL (the API path `{}` is appended).",
         api_path(api)
     );
     let doc_attrs = docs::attrs(&doc);
-    let parse_err = format!("unknown {} `{{value}}`: expected one of {known}, or a server URL", api.servers_enum);
+    let parse_err = format!(
+        "unknown {} `{{value}}`: expected one of {known} or one of their URLs; for another environment use `ClientBuilder::environment_url`",
+        api.servers_enum
+    );
     quote! {
         #doc_attrs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -211,6 +220,13 @@ fn servers(api: &Api) -> TokenStream {
             pub const fn url(self) -> &'static str {
                 match self {
                     #(#urls)*
+                }
+            }
+
+            /// The short name (`eu1`), as accepted by `from_str`.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    #(#names)*
                 }
             }
 
@@ -282,10 +298,10 @@ fn arg_type(ty: &TypeRef, models: &TokenStream, name: &syn::Ident) -> (TokenStre
 
 fn param_doc(p: &Param, link: &dyn Fn(&str) -> Option<String>) -> String {
     let d = p.docs.as_deref().map(|d| docs::sanitize(d, link)).unwrap_or_default();
-    let wire = match &p.placeholder {
-        Some(ph) => format!("`{}<{}>{}`", ph.prefix, ph.name, ph.suffix),
-        None => format!("`{}`", p.wire),
-    };
+    if p.placeholder.is_some() {
+        return d;
+    }
+    let wire = format!("`{}`", p.wire);
     let place = match p.location {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
@@ -359,7 +375,8 @@ fn example_args(api: &Api, o: &Operation, defaults: &BTreeSet<String>) -> Option
     }
     if let Some(b) = o.body.as_ref() {
         args.push(match &b.kind {
-            BodyKind::Json(t) => example_value(api, t, defaults)?,
+            // An empty body would be a harmful thing to copy (an update that clears fields).
+            BodyKind::Json(_) => return None,
             BodyKind::Bytes => "b\"data\".to_vec()".into(),
             BodyKind::Text => "\"text\"".into(),
         });
@@ -480,11 +497,12 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
             fields.push(quote!(#n: ::std::vec::Vec<(::std::string::String, #ty)>));
             let (arg_ty, conv) = arg_type(&p.ty, models, &ident("values"));
             let d = docs::attrs(&format!(
-                "{}\n\nSent as `{}NAME{}` where NAME is the `{}` you pass; call once per name.",
+                "{}\n\nSent as the `{}NAME{}` query parameter, where NAME is the `{}` you pass: the docs' `{}`. Each call adds one name.",
                 param_doc(p, link),
                 ph.prefix,
                 ph.suffix,
-                ph.name
+                ph.name,
+                p.wire
             ));
             setters.push(quote! {
                 #d

@@ -35,7 +35,7 @@ fn defaultable(api: &Api) -> BTreeSet<String> {
         let before = set.len();
         for t in &api.types {
             if let TypeKind::Struct { fields, flatten, .. } = &t.kind {
-                let ok = fields.iter().all(|f| !f.required || f.nullable || type_has_default(&f.ty, &set))
+                let ok = fields.iter().all(|f| f.is_option() || type_has_default(&f.ty, &set))
                     && flatten.iter().all(|f| type_has_default(&f.ty, &set));
                 if ok {
                     set.insert(t.name.clone());
@@ -57,7 +57,11 @@ fn type_has_default(t: &TypeRef, set: &BTreeSet<String>) -> bool {
 
 fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) -> Option<String>) -> TokenStream {
     let name = ident(&t.name);
-    let doc_text = t.docs.as_deref().map(|d| docs::sanitize(d, links)).unwrap_or_else(|| format!("The `{}` object.", t.name));
+    let doc_text = t.docs.as_deref().map(|d| docs::sanitize(d, links)).unwrap_or_else(|| match &t.kind {
+        TypeKind::Struct { .. } => format!("The `{}` object.", t.name),
+        TypeKind::Enum { .. } => format!("The values of `{}`.", t.name),
+        TypeKind::Union { .. } => format!("One of the forms of `{}`.", t.name),
+    });
     let doc = docs::attrs(&doc_text);
     let models = TokenStream::new();
     match &t.kind {
@@ -67,18 +71,22 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 let fname = ident(&f.rust_name);
                 let inner = rust_type(&f.ty, &models);
                 let inner = if f.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
-                let optional = !f.required || f.nullable;
+                let optional = f.is_option();
                 let ty = if optional { quote!(::std::option::Option<#inner>) } else { inner };
                 let mut serde_args = Vec::new();
                 if f.wire != f.rust_name {
                     let wire = &f.wire;
                     serde_args.push(quote!(rename = #wire));
                 }
-                if optional {
+                if optional || !f.required {
                     serde_args.push(quote!(default));
                 }
                 if !f.required {
-                    serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+                    if optional {
+                        serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+                    } else {
+                        serde_args.push(quote!(skip_serializing_if = "::std::vec::Vec::is_empty"));
+                    }
                 }
                 let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
                 let fdoc = docs::attrs(&f.docs.as_deref().map(|d| docs::sanitize(d, links)).unwrap_or_else(|| format!("`{}`", f.wire)));
