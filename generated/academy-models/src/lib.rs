@@ -84,10 +84,10 @@ pub struct Filter {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum FilterTerm {
-    /// A `Filter`.
-    Filter(Filter),
     /// A `Condition`.
     Condition(Condition),
+    /// A `Filter`.
+    Filter(Filter),
 }
 /// The `FinishUploadResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

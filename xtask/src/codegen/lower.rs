@@ -962,8 +962,12 @@ impl<'a> Lowerer<'a> {
                 }
                 ShapeKind::Union(variants) => {
                     let mut used = BTreeSet::new();
-                    let variants = variants
-                        .iter()
+                    // serde tries untagged variants in order: the object with the most required
+                    // fields first, so a looser object does not swallow a stricter one.
+                    let mut ordered: Vec<&Ty> = variants.iter().collect();
+                    ordered.sort_by_key(|t| std::cmp::Reverse(self.required_count(t)));
+                    let variants = ordered
+                        .into_iter()
                         .map(|t| {
                             let ty = self.type_ref(t, names);
                             let rust_name = naming::unique(variant_name(&ty), |n| used.contains(n));
@@ -978,6 +982,18 @@ impl<'a> Lowerer<'a> {
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
+    }
+
+    fn required_count(&self, t: &Ty) -> usize {
+        match t {
+            Ty::Shape(i) => match &self.shapes[*i].kind {
+                ShapeKind::Struct { fields, flatten, .. } => {
+                    fields.iter().filter(|f| f.required).count() + flatten.iter().map(|f| self.required_count(f)).sum::<usize>()
+                }
+                _ => 0,
+            },
+            _ => 0,
+        }
     }
 
     /// Direct containment edges (not through a `Vec` or map) that close a cycle: those fields
