@@ -118,3 +118,19 @@ async fn create_sends_the_required_fields() {
     let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
     assert_eq!(sent, json!({"name": "Customers", "teamId": 123, "datastructureId": 1234, "maxSizeMB": 1}));
 }
+
+#[test]
+fn id_like_integers_accept_numeric_strings_as_the_overview_shows() {
+    // Make's overview shows `"teamId": "123"` in the create response and `35` in the list.
+    let created: make_client::models::CreateDataStoreResponse = serde_json::from_value(
+        json!({"dataStore": {"id": 20024, "name": "Customers", "teamId": "123", "datastructureId": 1234, "records": 0, "size": "0", "maxSize": "1048576"}}),
+    )
+    .unwrap();
+    let store = created.data_store.unwrap();
+    assert_eq!((store.id, store.team_id), (Some(20024), Some(123)));
+    assert_eq!(serde_json::to_value(&store).unwrap()["teamId"], json!(123), "re-encoded as a number");
+    let err = serde_json::from_value::<make_client::models::DataStore>(json!({"teamId": "twelve"})).unwrap_err();
+    assert!(err.to_string().contains("expected an integer"), "{err}");
+    let none: make_client::models::DataStore = serde_json::from_value(json!({"teamId": null})).unwrap();
+    assert_eq!(none.team_id, None);
+}

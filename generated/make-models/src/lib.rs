@@ -83,7 +83,11 @@ impl ::std::error::Error for UnknownScope {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Connection {
     /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::option_integer",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<i64>,
     /// `name`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -119,6 +123,7 @@ pub struct Connection {
     #[serde(
         rename = "teamId",
         default,
+        deserialize_with = "crate::lenient::option_integer",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub team_id: ::std::option::Option<i64>,
@@ -162,6 +167,7 @@ pub struct Connection {
     #[serde(
         rename = "organizationId",
         default,
+        deserialize_with = "crate::lenient::option_integer",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub organization_id: ::std::option::Option<i64>,
@@ -226,12 +232,13 @@ pub struct CreateDataStoreBody {
     /// The name of the data store. The maximum length of the name is 128 characters.
     pub name: ::std::string::String,
     /// The unique ID of the team in which the data store will be created.
-    #[serde(rename = "teamId")]
+    #[serde(rename = "teamId", deserialize_with = "crate::lenient::integer")]
     pub team_id: i64,
     /// The unique ID of the data structure which defines the data store structure.
     #[serde(
         rename = "datastructureId",
         default,
+        deserialize_with = "crate::lenient::option_integer",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub datastructure_id: ::std::option::Option<i64>,
@@ -254,7 +261,11 @@ pub struct CreateDataStoreResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DataStore {
     /// The ID of the data store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::option_integer",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<i64>,
     /// `name`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -276,6 +287,7 @@ pub struct DataStore {
     #[serde(
         rename = "teamId",
         default,
+        deserialize_with = "crate::lenient::option_integer",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub team_id: ::std::option::Option<i64>,
@@ -283,6 +295,7 @@ pub struct DataStore {
     #[serde(
         rename = "datastructureId",
         default,
+        deserialize_with = "crate::lenient::option_integer",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub datastructure_id: ::std::option::Option<i64>,
@@ -1057,4 +1070,81 @@ pub struct VerifyConnectionScopedResponseConnection {
     /// `scoped`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scoped: ::std::option::Option<bool>,
+}
+/// Decoders for ID-like integers that the API sometimes sends as numeric strings
+/// (`"teamId": "123"` where the docs say integer).
+mod lenient {
+    struct Integer;
+    impl<'de> ::serde::de::Visitor<'de> for Integer {
+        type Value = i64;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("an integer or a string holding one")
+        }
+        fn visit_i64<E: ::serde::de::Error>(
+            self,
+            v: i64,
+        ) -> ::std::result::Result<i64, E> {
+            Ok(v)
+        }
+        fn visit_u64<E: ::serde::de::Error>(
+            self,
+            v: u64,
+        ) -> ::std::result::Result<i64, E> {
+            i64::try_from(v)
+                .map_err(|_| E::custom(format!("integer {v} is out of range")))
+        }
+        fn visit_f64<E: ::serde::de::Error>(
+            self,
+            v: f64,
+        ) -> ::std::result::Result<i64, E> {
+            if v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64 {
+                Ok(v as i64)
+            } else {
+                Err(E::custom(format!("expected an integer, found {v}")))
+            }
+        }
+        fn visit_str<E: ::serde::de::Error>(
+            self,
+            v: &str,
+        ) -> ::std::result::Result<i64, E> {
+            v.trim()
+                .parse()
+                .map_err(|_| E::custom(
+                    format!("expected an integer, found the string {v:?}"),
+                ))
+        }
+    }
+    struct OptionInteger;
+    impl<'de> ::serde::de::Visitor<'de> for OptionInteger {
+        type Value = ::std::option::Option<i64>;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("an integer, a string holding one, or null")
+        }
+        fn visit_none<E: ::serde::de::Error>(
+            self,
+        ) -> ::std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: ::serde::de::Error>(
+            self,
+        ) -> ::std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: ::serde::Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            integer(d).map(Some)
+        }
+    }
+    pub(crate) fn integer<'de, D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<i64, D::Error> {
+        d.deserialize_any(Integer)
+    }
+    pub(crate) fn option_integer<'de, D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<::std::option::Option<i64>, D::Error> {
+        d.deserialize_option(OptionInteger)
+    }
 }

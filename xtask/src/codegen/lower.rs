@@ -930,6 +930,7 @@ impl<'a> Lowerer<'a> {
                             required: f.required,
                             nullable: f.nullable,
                             boxed: matches!(f.ty, Ty::Shape(j) if recursive.contains(&(i, j))),
+                            lenient_integer: f.ty == Ty::Int(64) && naming::is_id_like(&f.wire),
                             docs: f.docs.clone(),
                         });
                     }

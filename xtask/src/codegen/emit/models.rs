@@ -20,10 +20,13 @@ pub fn emit(api: &Api) -> Vec<OutputFile> {
     ));
     let types = api.types.iter().map(|t| type_def(t, &defaultable, &no_links));
     let scope = scope_enum(api);
+    let uses_lenient = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.lenient_integer)));
+    let lenient = uses_lenient.then(lenient_module);
     let tokens = quote! {
         #crate_doc
         #scope
         #(#types)*
+        #lenient
     };
     vec![OutputFile { path: format!("{}/src/lib.rs", api.models_crate), contents: format_file(&header(api, "//"), tokens) }]
 }
@@ -80,6 +83,10 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 }
                 if optional || !f.required {
                     serde_args.push(quote!(default));
+                }
+                if f.lenient_integer {
+                    let with = if optional { "crate::lenient::option_integer" } else { "crate::lenient::integer" };
+                    serde_args.push(quote!(deserialize_with = #with));
                 }
                 if !f.required {
                     if optional {
@@ -195,6 +202,75 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 pub enum #name {
                     #(#vs)*
                 }
+            }
+        }
+    }
+}
+
+/// Decoders for ID-like integers that Make sometimes sends as numeric strings.
+fn lenient_module() -> TokenStream {
+    quote! {
+        /// Decoders for ID-like integers that the API sometimes sends as numeric strings
+        /// (`"teamId": "123"` where the docs say integer).
+        mod lenient {
+            struct Integer;
+
+            impl<'de> ::serde::de::Visitor<'de> for Integer {
+                type Value = i64;
+
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an integer or a string holding one")
+                }
+
+                fn visit_i64<E: ::serde::de::Error>(self, v: i64) -> ::std::result::Result<i64, E> {
+                    Ok(v)
+                }
+
+                fn visit_u64<E: ::serde::de::Error>(self, v: u64) -> ::std::result::Result<i64, E> {
+                    i64::try_from(v).map_err(|_| E::custom(format!("integer {v} is out of range")))
+                }
+
+                fn visit_f64<E: ::serde::de::Error>(self, v: f64) -> ::std::result::Result<i64, E> {
+                    if v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64 {
+                        Ok(v as i64)
+                    } else {
+                        Err(E::custom(format!("expected an integer, found {v}")))
+                    }
+                }
+
+                fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<i64, E> {
+                    v.trim().parse().map_err(|_| E::custom(format!("expected an integer, found the string {v:?}")))
+                }
+            }
+
+            struct OptionInteger;
+
+            impl<'de> ::serde::de::Visitor<'de> for OptionInteger {
+                type Value = ::std::option::Option<i64>;
+
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an integer, a string holding one, or null")
+                }
+
+                fn visit_none<E: ::serde::de::Error>(self) -> ::std::result::Result<Self::Value, E> {
+                    Ok(None)
+                }
+
+                fn visit_unit<E: ::serde::de::Error>(self) -> ::std::result::Result<Self::Value, E> {
+                    Ok(None)
+                }
+
+                fn visit_some<D: ::serde::Deserializer<'de>>(self, d: D) -> ::std::result::Result<Self::Value, D::Error> {
+                    integer(d).map(Some)
+                }
+            }
+
+            pub(crate) fn integer<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<i64, D::Error> {
+                d.deserialize_any(Integer)
+            }
+
+            pub(crate) fn option_integer<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<::std::option::Option<i64>, D::Error> {
+                d.deserialize_option(OptionInteger)
             }
         }
     }
