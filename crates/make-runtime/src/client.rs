@@ -270,6 +270,12 @@ impl<C> ClientBuilder<C> {
 
     fn build_client(self) -> Result<Client, Error> {
         let base_url = match &self.target {
+            Target::Default if self.api.default_base_url.is_empty() => {
+                return Err(Error::Config(format!(
+                    "the {} docs name no server: set one with ClientBuilder::base_url",
+                    self.api.name
+                )))
+            }
             Target::Default => check_url(self.api.default_base_url, self.allow_insecure_http)?,
             Target::BaseUrl(u) => check_url(u, self.allow_insecure_http)?,
             Target::Environment(u) => {
@@ -360,8 +366,8 @@ fn check_url(raw: &str, allow_insecure_http: bool) -> Result<String, Error> {
         "http" if allow_insecure_http => {}
         "http" => {
             return Err(Error::Config(format!(
-                "base URL `{raw}` uses http://; the Make API must be called over https:// \
-                 (call allow_insecure_http() only for local test servers)"
+                "base URL `{raw}` uses http://; the API must be called over https:// \
+                 (allow_insecure_http() is for local test servers only)"
             )))
         }
         other => {

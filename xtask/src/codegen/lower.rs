@@ -172,9 +172,6 @@ fn servers(doc: &OpenAPI, config: &ApiConfig, config_file: &str, diags: &mut Dia
         taken.insert(name.clone());
         out.push(ir::Server { rust_name: name, url: s.url.trim_end_matches('/').to_string(), description: s.description.clone() });
     }
-    if out.is_empty() {
-        diags.push(Diagnostic::global("the docs declare no `servers`: add one to the documents so the client knows where to send requests"));
-    }
     let default = match &config.client.default_server {
         Some(url) => match out.iter().position(|s| s.url == url.trim_end_matches('/')) {
             Some(i) => i,

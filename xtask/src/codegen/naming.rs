@@ -164,11 +164,11 @@ pub fn operation(summary: &str, group: &str) -> OperationNames {
     OperationNames { method, builder }
 }
 
-/// A summary made from method and path when the docs have none: `GET /data-stores/{id}` ->
-/// `"get data stores id"`.
+/// A summary made from method and path when the docs have none: `GET /data-stores/{id}/records`
+/// -> `"get data stores records"` (path parameters are left out).
 pub fn summary_from_path(method: &str, path: &str) -> String {
     let mut s = method.to_lowercase();
-    for seg in path.split('/').filter(|s| !s.is_empty()) {
+    for seg in path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')) {
         s.push(' ');
         s.push_str(&words(seg));
     }
@@ -275,6 +275,11 @@ mod tests {
         for (name, want) in [("id", true), ("teamId", true), ("team_id", true), ("userID", true), ("width", false), ("paid", false), ("valid", false)] {
             assert_eq!(is_id_like(name), want, "{name}");
         }
+    }
+
+    #[test]
+    fn summary_from_path_skips_parameters() {
+        assert_eq!(summary_from_path("DELETE", "/items/{item_id}/notes"), "delete items notes");
     }
 
     #[test]

@@ -72,8 +72,14 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
         _ => String::new(),
     };
     let crate_doc = inner_doc(&format!(
-        "Async client for the {} API ({}), generated from its published documentation.\n\nBuild a [`Client`], pick a [`{}`] (or a custom URL), and call operations through one handle per section of the docs; each returns a request builder that `.send().await`s. Retries, rate limits, auth and errors are handled by the runtime and re-exported here.{example}",
-        api.title, api.name, api.servers_enum
+        "Async client for the {} API ({}), generated from its published documentation.\n\nBuild a [`Client`], {}, and call operations through one handle per section of the docs; each returns a request builder that `.send().await`s. Retries, rate limits, auth and errors are handled by the runtime and re-exported here.{example}",
+        api.title,
+        api.name,
+        if api.servers.is_empty() {
+            "give it the server's URL with [`ClientBuilder::base_url`] (the docs name no server)".to_string()
+        } else {
+            format!("pick a [`{}`] (or a custom URL)", api.servers_enum)
+        }
     ));
     let mods = api.groups.iter().map(|g| {
         let m = ident(&g.accessor);
@@ -97,7 +103,8 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
     });
     let server_enum = servers(api);
     let scope_use = (!api.scopes.is_empty()).then(|| quote!(pub use models::Scope;));
-    let default_url = &api.servers[api.default_server.min(api.servers.len().saturating_sub(1))].url;
+    // Without servers in the docs there is no default: the user must call `base_url`.
+    let default_url = api.servers.get(api.default_server).map_or("", |s| s.url.as_str());
     let api_name = &api.name;
     let auth_header = &api.auth.header;
     let auth_prefix = &api.auth.prefix;
@@ -105,7 +112,11 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
         "Requests carry the token in the `{auth_header}` header{}.",
         if auth_prefix.is_empty() { " as it is".to_string() } else { format!(", as `{}<token>`", auth_prefix) }
     );
-    let new_doc_attrs = docs::attrs(&format!("A client for the default server (`{default_url}`) with default settings.\n\n{auth_doc}"));
+    let new_doc_attrs = docs::attrs(&if default_url.is_empty() {
+        format!("A client with default settings. The docs name no server, so this fails: use [`Client::builder`] and [`ClientBuilder::base_url`].\n\n{auth_doc}")
+    } else {
+        format!("A client for the default server (`{default_url}`) with default settings.\n\n{auth_doc}")
+    });
     quote! {
         #crate_doc
 
@@ -161,6 +172,9 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
 }
 
 fn servers(api: &Api) -> TokenStream {
+    if api.servers.is_empty() {
+        return TokenStream::new();
+    }
     let name = ident(&api.servers_enum);
     let variants = api.servers.iter().enumerate().map(|(i, s)| {
         let v = ident(&s.rust_name);
@@ -270,7 +284,7 @@ fn servers(api: &Api) -> TokenStream {
 }
 
 fn api_path(api: &Api) -> String {
-    let url = &api.servers[api.default_server.min(api.servers.len().saturating_sub(1))].url;
+    let url = api.servers.get(api.default_server).map_or("", |s| s.url.as_str());
     let after = url.split("://").nth(1).unwrap_or(url);
     after.find('/').map(|i| after[i..].to_string()).unwrap_or_default()
 }

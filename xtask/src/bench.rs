@@ -1,0 +1,3 @@
+//! `cargo xtask bench` and `cargo xtask synth` (work in progress).
+
+pub mod synth;
