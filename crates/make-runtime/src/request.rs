@@ -508,8 +508,13 @@ fn status_error(op: &'static Operation, raw: Raw) -> Error {
 }
 
 fn decode_json<T: DeserializeOwned>(operation: &'static str, raw: &Raw) -> Result<T, Error> {
+    // An empty body (APIs answer "200 OK, no content" where the docs show a schema) decodes as
+    // `null` for `()` and `Option<_>`, and as `{}` for an object whose fields are all optional.
     let bytes: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) {
-        b"null"
+        if let Ok(v) = serde_json::from_slice::<T>(b"null") {
+            return Ok(v);
+        }
+        b"{}"
     } else {
         &raw.body
     };

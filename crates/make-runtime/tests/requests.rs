@@ -302,3 +302,27 @@ async fn clones_share_settings() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn an_empty_200_decodes_as_null_or_as_an_empty_object() {
+    #[derive(serde::Deserialize, Debug, PartialEq, Default)]
+    struct AllOptional {
+        id: Option<i64>,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    struct NeedsId {
+        #[allow(dead_code)]
+        id: i64,
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let c = client(&server);
+    let unit: () = c.request(&GET_CONNECTION).path_param("connectionId", 1).send_json().await.unwrap();
+    assert_eq!(unit, ());
+    let opt: Option<Value> = c.request(&GET_CONNECTION).path_param("connectionId", 1).send_json().await.unwrap();
+    assert_eq!(opt, None);
+    let obj: AllOptional = c.request(&GET_CONNECTION).path_param("connectionId", 1).send_json().await.unwrap();
+    assert_eq!(obj, AllOptional::default());
+    let err = c.request(&GET_CONNECTION).path_param("connectionId", 1).send_json::<NeedsId>().await.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err}");
+}

@@ -61,6 +61,13 @@ pub fn emit(api: &Api, openapi_json: String, opts: &EmitOptions) -> Vec<OutputFi
     files
 }
 
+/// The API's title for prose: `"Web API v2 - Public"` -> `"Web API v2 - Public API"`, and a
+/// title that already ends in "API" is kept as it is.
+pub fn api_title(api: &Api) -> String {
+    let t = api.title.trim();
+    if t.to_ascii_lowercase().ends_with("api") { t.to_string() } else { format!("{t} API") }
+}
+
 /// An identifier token.
 pub fn ident(name: &str) -> syn::Ident {
     format_ident!("{}", name)

@@ -160,7 +160,8 @@ fn servers(doc: &OpenAPI, config: &ApiConfig, config_file: &str, diags: &mut Dia
     let mut taken = BTreeSet::new();
     let mut out = Vec::new();
     for (s, d) in doc.servers.iter().zip(&descs) {
-        let from_desc = if d.is_empty() { String::new() } else { naming::pascal(&d[..d.len() - common].join(" ")) };
+        // One server needs no distinguishing name.
+        let from_desc = if d.is_empty() || doc.servers.len() == 1 { String::new() } else { naming::pascal(&d[..d.len() - common].join(" ")) };
         let base = if !from_desc.is_empty() && from_desc != "Empty" {
             from_desc
         } else {

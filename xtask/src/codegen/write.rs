@@ -35,12 +35,15 @@ impl Plan {
         self.create.is_empty() && self.update.is_empty() && self.delete.is_empty()
     }
 
-    /// One line per difference, for `--check`.
+    /// One line per difference, for `--check`; paths relative to the working directory when
+    /// they are below it.
     pub fn report(&self) -> Vec<String> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let show = |p: &Path| p.strip_prefix(&cwd).unwrap_or(p).display().to_string();
         let mut lines = Vec::new();
-        lines.extend(self.create.iter().map(|(p, _)| format!("missing: {}", p.display())));
-        lines.extend(self.update.iter().map(|(p, _)| format!("stale: {}", p.display())));
-        lines.extend(self.delete.iter().map(|p| format!("no longer produced: {}", p.display())));
+        lines.extend(self.create.iter().map(|(p, _)| format!("missing: {}", show(p))));
+        lines.extend(self.update.iter().map(|(p, _)| format!("stale: {}", show(p))));
+        lines.extend(self.delete.iter().map(|p| format!("no longer produced: {}", show(p))));
         lines
     }
 }

@@ -17,7 +17,7 @@ pub fn models_manifest(api: &Api) -> OutputFile {
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\nrust-version = \"1.85\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\ndescription = \"{desc}\"\n\n[dependencies]\nserde = {{ version = \"1.0.181\", features = [\"derive\"] }}\nserde_json = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\n{LINTS}",
         header = header(api, "#"),
         name = api.models_crate,
-        desc = description(&format!("Data types of the {} API, generated from its docs.", api.title)),
+        desc = description(&format!("Data types of the {}, generated from its docs.", super::api_title(api))),
     );
     OutputFile { path: format!("{}/Cargo.toml", api.models_crate), contents }
 }
@@ -30,7 +30,7 @@ pub fn client_manifest(api: &Api, opts: &EmitOptions) -> OutputFile {
         name = api.client_crate,
         models = api.models_crate,
         runtime = opts.runtime_path,
-        desc = description(&format!("Async client for the {} API, generated from its docs.", api.title)),
+        desc = description(&format!("Async client for the {}, generated from its docs.", super::api_title(api))),
     );
     OutputFile { path: format!("{}/Cargo.toml", api.client_crate), contents }
 }

@@ -72,8 +72,8 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
         _ => String::new(),
     };
     let crate_doc = inner_doc(&format!(
-        "Async client for the {} API ({}), generated from its published documentation.\n\nBuild a [`Client`], {}, and call operations through one handle per section of the docs; each returns a request builder that `.send().await`s. Retries, rate limits, auth and errors are handled by the runtime and re-exported here.{example}",
-        api.title,
+        "Async client for the {} ({}), generated from its published documentation.\n\nBuild a [`Client`], {}, and call operations through one handle per section of the docs; each returns a request builder that `.send().await`s. Retries, rate limits, auth and errors are handled by the runtime and re-exported here.{example}",
+        super::api_title(api),
         api.name,
         if api.servers.is_empty() {
             "give it the server's URL with [`ClientBuilder::base_url`] (the docs name no server)".to_string()

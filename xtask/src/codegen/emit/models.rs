@@ -15,8 +15,8 @@ pub fn emit(api: &Api) -> Vec<OutputFile> {
     let defaultable = defaultable(api);
     let no_links = |_: &str| None;
     let crate_doc = docs::inner_attrs(&format!(
-        "Data types of the {} API ({}), generated from its published documentation.\n\nThe client crate `{}` sends and receives these types; this crate has no HTTP code.",
-        api.title, api.name, api.client_crate
+        "Data types of the {} ({}), generated from its published documentation.\n\nThe client crate `{}` sends and receives these types; this crate has no HTTP code.",
+        super::api_title(api), api.name, api.client_crate
     ));
     let types = api.types.iter().map(|t| type_def(t, &defaultable, &no_links));
     let scope = scope_enum(api);
@@ -195,6 +195,21 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 let d = docs::attrs(&format!("A `{}`.", v.rust_name));
                 quote! { #d #vn(#ty), }
             });
+            // `From` each alternative, when no two alternatives share a Rust type.
+            let types: Vec<String> = variants.iter().map(|v| rust_type(&v.ty, &models).to_string()).collect();
+            let distinct = types.iter().collect::<BTreeSet<_>>().len() == types.len();
+            let froms = variants.iter().filter(|_| distinct).map(|v| {
+                let vn = ident(&v.rust_name);
+                let ty = rust_type(&v.ty, &models);
+                let wrap = if v.boxed { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
+                quote! {
+                    impl ::std::convert::From<#ty> for #name {
+                        fn from(value: #ty) -> Self {
+                            Self::#vn(#wrap)
+                        }
+                    }
+                }
+            });
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -202,6 +217,8 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 pub enum #name {
                     #(#vs)*
                 }
+
+                #(#froms)*
             }
         }
     }
