@@ -68,6 +68,27 @@ pub fn api_title(api: &Api) -> String {
     if t.to_ascii_lowercase().ends_with("api") { t.to_string() } else { format!("{t} API") }
 }
 
+/// Names of the structs that can derive `Default`: every field that is not an `Option` has a
+/// type with a default (named types only when they are in the set themselves).
+pub fn defaultable(api: &Api) -> std::collections::BTreeSet<String> {
+    use super::ir::TypeKind;
+    let mut set = std::collections::BTreeSet::new();
+    loop {
+        let before = set.len();
+        for t in &api.types {
+            if let TypeKind::Struct { fields, flatten, .. } = &t.kind {
+                let has = |ty: &TypeRef| !matches!(ty, TypeRef::Named(n) if !set.contains(n));
+                if fields.iter().all(|f| f.is_option() || has(&f.ty)) && flatten.iter().all(|f| has(&f.ty)) {
+                    set.insert(t.name.clone());
+                }
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
 /// An identifier token.
 pub fn ident(name: &str) -> syn::Ident {
     format_ident!("{}", name)

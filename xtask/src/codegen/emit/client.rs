@@ -16,7 +16,7 @@ use crate::codegen::naming;
 pub fn emit(api: &Api) -> Vec<OutputFile> {
     let links = link_table(api);
     let link = |slug: &str| links.get(slug).cloned();
-    let defaults = defaultable(api);
+    let defaults = super::defaultable(api);
     let hdr = header(api, "//");
     let mut files = vec![OutputFile { path: format!("{}/src/lib.rs", api.client_crate), contents: format_file(&hdr, lib_rs(api, &link)) }];
     for g in &api.groups {
@@ -35,24 +35,6 @@ fn link_table(api: &Api) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn defaultable(api: &Api) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
-    loop {
-        let before = set.len();
-        for t in &api.types {
-            if let TypeKind::Struct { fields, flatten, .. } = &t.kind {
-                let has = |ty: &TypeRef| !matches!(ty, TypeRef::Named(n) if !set.contains(n));
-                if fields.iter().all(|f| f.is_option() || has(&f.ty)) && flatten.iter().all(|f| has(&f.ty)) {
-                    set.insert(t.name.clone());
-                }
-            }
-        }
-        if set.len() == before {
-            return set;
-        }
-    }
-}
-
 fn inner_doc(text: &str) -> TokenStream {
     docs::inner_attrs(text)
 }
@@ -62,8 +44,8 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
     let krate = crate_ident(&api.client_crate);
     let first = api.groups.first().and_then(|g| g.operations.first().map(|o| (g, o)));
     let example = match first {
-        Some((g, o)) if example_args(api, o, &defaultable(api)).is_some() => {
-            let args = example_args(api, o, &defaultable(api)).unwrap_or_default();
+        Some((g, o)) if example_args(api, o, &super::defaultable(api)).is_some() => {
+            let args = example_args(api, o, &super::defaultable(api)).unwrap_or_default();
             format!(
                 "\n\n```no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nlet client = {krate}::Client::builder(std::env::var(\"API_TOKEN\").unwrap_or_default())\n    .build()?;\nlet response = client.{}().{}({args}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
                 g.accessor, o.method_name

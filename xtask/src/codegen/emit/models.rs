@@ -12,7 +12,7 @@ use crate::codegen::ir::{Api, TypeDef, TypeKind, TypeRef};
 
 /// `<models>/src/lib.rs`.
 pub fn emit(api: &Api) -> Vec<OutputFile> {
-    let defaultable = defaultable(api);
+    let defaultable = super::defaultable(api);
     let no_links = |_: &str| None;
     let crate_doc = docs::inner_attrs(&format!(
         "Data types of the {} ({}), generated from its published documentation.\n\nThe client crate `{}` sends and receives these types; this crate has no HTTP code.",
@@ -29,33 +29,6 @@ pub fn emit(api: &Api) -> Vec<OutputFile> {
         #lenient
     };
     vec![OutputFile { path: format!("{}/src/lib.rs", api.models_crate), contents: format_file(&header(api, "//"), tokens) }]
-}
-
-/// Names of the structs that can derive `Default` (all required fields have a default).
-fn defaultable(api: &Api) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
-    loop {
-        let before = set.len();
-        for t in &api.types {
-            if let TypeKind::Struct { fields, flatten, .. } = &t.kind {
-                let ok = fields.iter().all(|f| f.is_option() || type_has_default(&f.ty, &set))
-                    && flatten.iter().all(|f| type_has_default(&f.ty, &set));
-                if ok {
-                    set.insert(t.name.clone());
-                }
-            }
-        }
-        if set.len() == before {
-            return set;
-        }
-    }
-}
-
-fn type_has_default(t: &TypeRef, set: &BTreeSet<String>) -> bool {
-    match t {
-        TypeRef::Named(n) => set.contains(n),
-        _ => true,
-    }
 }
 
 fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) -> Option<String>) -> TokenStream {
