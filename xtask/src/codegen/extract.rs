@@ -170,10 +170,143 @@ pub fn parse_document(text: &str, yaml: bool, block: &Location) -> Result<OpenAP
         })?
     };
     check_openapi(&value, block)?;
+    // openapiv3 reads schemas through untagged enums and `flatten`, which backtrack: on an
+    // invalid schema nested n levels deep it takes time exponential in n (a fuzzer found a page
+    // that took minutes). Checking the schema keywords first turns those into a quick, located
+    // error before openapiv3 sees them.
+    if let Some((pointer, message)) = check_schemas(&value) {
+        return Err(Diagnostic::at(block, format!("not a valid OpenAPI 3.0 document: {message}")).with_pointer(pointer).into());
+    }
     serde_path_to_error::deserialize::<_, OpenAPI>(&value).map_err(|e| {
         let (pointer, inner) = locate(&value).unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
         Diagnostic::at(block, format!("not a valid OpenAPI 3.0 document: {inner}")).with_pointer(pointer).into()
     })
+}
+
+/// Finds the first schema keyword of the wrong JSON type, anywhere a schema can stand.
+fn check_schemas(doc: &serde_json::Value) -> Option<(String, String)> {
+    use serde_json::Value;
+    let tok = super::diagnostics::pointer_token;
+    fn schema(v: &Value, at: &str) -> Option<(String, String)> {
+        let Some(obj) = v.as_object() else {
+            return Some((at.to_string(), format!("a schema must be an object, found {}", kind(v))));
+        };
+        if obj.contains_key("$ref") {
+            return match obj.get("$ref") {
+                Some(Value::String(_)) => None,
+                Some(other) => Some((format!("{at}/$ref"), format!("`$ref` must be a string, found {}", kind(other)))),
+                None => None,
+            };
+        }
+        let tok = super::diagnostics::pointer_token;
+        for (key, value) in obj {
+            let here = format!("{at}/{}", tok(key));
+            let expected = match key.as_str() {
+                "type" | "format" | "pattern" | "title" | "description" => value.is_string().then_some(()).ok_or("a string"),
+                "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems" | "exclusiveMinimum" | "exclusiveMaximum" => {
+                    value.is_boolean().then_some(()).ok_or("a boolean")
+                }
+                "minimum" | "maximum" | "multipleOf" => value.is_number().then_some(()).ok_or("a number"),
+                "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
+                    value.is_u64().then_some(()).ok_or("a non-negative integer")
+                }
+                "required" => (value.as_array().is_some_and(|a| a.iter().all(Value::is_string))).then_some(()).ok_or("an array of strings"),
+                "enum" => value.is_array().then_some(()).ok_or("an array"),
+                "properties" => match value.as_object() {
+                    Some(props) => {
+                        for (name, p) in props {
+                            if let Some(e) = schema(p, &format!("{here}/{}", tok(name))) {
+                                return Some(e);
+                            }
+                        }
+                        Ok(())
+                    }
+                    None => Err("an object"),
+                },
+                "items" | "not" => match schema(value, &here) {
+                    Some(e) => return Some(e),
+                    None => Ok(()),
+                },
+                "additionalProperties" => match value {
+                    Value::Bool(_) => Ok(()),
+                    _ => match schema(value, &here) {
+                        Some(e) => return Some(e),
+                        None => Ok(()),
+                    },
+                },
+                "allOf" | "oneOf" | "anyOf" => match value.as_array() {
+                    Some(members) => {
+                        for (i, m) in members.iter().enumerate() {
+                            if let Some(e) = schema(m, &format!("{here}/{i}")) {
+                                return Some(e);
+                            }
+                        }
+                        Ok(())
+                    }
+                    None => Err("an array of schemas"),
+                },
+                "discriminator" | "externalDocs" | "xml" => value.is_object().then_some(()).ok_or("an object"),
+                _ => Ok(()),
+            };
+            if let Err(what) = expected {
+                return Some((here, format!("`{key}` must be {what}, found {}", kind(value))));
+            }
+        }
+        None
+    }
+    fn kind(v: &Value) -> &'static str {
+        match v {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+    fn media(content: &Value, at: &str) -> Option<(String, String)> {
+        let tok = super::diagnostics::pointer_token;
+        for (ct, m) in content.as_object()? {
+            if let Some(s) = m.get("schema") {
+                if let Some(e) = schema(s, &format!("{at}/{}/schema", tok(ct))) {
+                    return Some(e);
+                }
+            }
+        }
+        None
+    }
+    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+        for (name, s) in schemas {
+            if let Some(e) = schema(s, &format!("#/components/schemas/{}", tok(name))) {
+                return Some(e);
+            }
+        }
+    }
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let at = format!("#/paths/{}/{}", tok(path), tok(method));
+            for (i, p) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                if let Some(s) = p.get("schema") {
+                    if let Some(e) = schema(s, &format!("{at}/parameters/{i}/schema")) {
+                        return Some(e);
+                    }
+                }
+            }
+            if let Some(c) = op.pointer("/requestBody/content") {
+                if let Some(e) = media(c, &format!("{at}/requestBody/content")) {
+                    return Some(e);
+                }
+            }
+            for (code, r) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+                if let Some(c) = r.get("content") {
+                    if let Some(e) = media(c, &format!("{at}/responses/{}/content", tok(code))) {
+                        return Some(e);
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 /// openapiv3 deserializes some maps through `flatten`, which hides the path of an error from
@@ -322,6 +455,24 @@ mod tests {
         let err = extract_file(&md(&format!("```json\n{doc}\n```\n"))).unwrap_err();
         let msg = err.0[0].to_string();
         assert!(msg.contains("#/paths/~1a/get/responses/200/description"), "{msg}");
+    }
+
+    #[test]
+    fn invalid_schema_keywords_are_caught_before_openapiv3() {
+        // 30 levels deep: openapiv3 alone would backtrack for minutes on this.
+        let mut schema = r#"{"type":{"type":"string"}}"#.to_string();
+        for _ in 0..30 {
+            schema = format!(r#"{{"type":"array","items":{schema}}}"#);
+        }
+        let doc = format!(
+            r#"{{"openapi":"3.0.0","info":{{"title":"t","version":"1"}},"paths":{{"/a":{{"get":{{"responses":{{"200":{{"description":"ok","content":{{"application/json":{{"schema":{schema}}}}}}}}}}}}}}}}}"#
+        );
+        let err = extract_file(&md(&format!("```json\n{doc}\n```\n"))).unwrap_err();
+        let msg = err.0[0].to_string();
+        assert!(msg.contains(&format!("/schema{}/type: not a valid OpenAPI 3.0 document: `type` must be a string, found an object", "/items".repeat(30))), "{msg}");
+        let bad_length = doc.replace(r#"{"type":{"type":"string"}}"#, r#"{"type":"string","minLength":-1}"#);
+        let err = extract_file(&md(&format!("```json\n{bad_length}\n```\n"))).unwrap_err();
+        assert!(err.0[0].to_string().contains("`minLength` must be a non-negative integer, found a number"), "{}", err.0[0]);
     }
 
     #[test]
