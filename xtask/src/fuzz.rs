@@ -11,12 +11,18 @@
 //! Either may return any `Err`; a panic is a bug (ARCHITECTURE.md: "A panic on user input is a
 //! bug").
 //!
+//! The committed corpus `fuzz/corpus/<target>/` holds `seed-*` files, rewritten from the spec
+//! pages and test fixtures on every run (see [`seeds`]), and hand-written `edge-*` documents that
+//! mutation rarely reaches (name and enum collisions, reference cycles, empty `oneOf`/`allOf`,
+//! odd parameter names and paths, nesting as deep as serde_json allows), which are kept.
+//!
 //! The command installs cargo-fuzz into `target/fuzz-tools` when it is missing, refreshes the
-//! seed corpus `fuzz/corpus/<target>/` from the spec pages and test fixtures, and runs each
-//! target with `RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none`: cargo-fuzz needs nightly
-//! flags (`-Cpasses=sancov-module`, `--cfg fuzzing`), which the stable compiler accepts under
-//! `RUSTC_BOOTSTRAP`; AddressSanitizer would need a nightly standard library, and safe Rust does
-//! not need it to find panics, overflows (debug assertions are on), hangs and runaway memory.
+//! `seed-*` files, and runs each target with `RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none`:
+//! cargo-fuzz passes nightly-only flags (`-Cpasses=sancov-module`, `-Z` options), which the
+//! stable compiler accepts under `RUSTC_BOOTSTRAP`. No sanitizer by default: the workspace
+//! forbids `unsafe`, so what fuzzing finds here are panics, arithmetic overflows (debug
+//! assertions are on), hangs and runaway memory, none of which needs AddressSanitizer, which
+//! would halve the executions (`--sanitizer address` turns it on).
 //! New inputs go to `target/fuzz/work/<target>/` (not committed); crashes, timeouts and
 //! out-of-memory inputs are copied to `tests/fixtures/fuzz-regressions/<target>-<n>.md`.
 
@@ -66,6 +72,99 @@ pub fn run_target(name: &str, data: &[u8]) -> Option<bool> {
     }
 }
 
+/// What the libFuzzer targets in `fuzz/` call: [`run_target`] under the hang watchdog.
+///
+/// libFuzzer's own `-timeout` fires in a SIGALRM handler that allocates; without a sanitizer's
+/// allocator that handler deadlocks when the signal lands inside `malloc` (seen on the first
+/// hang found here: the run never ended and wrote nothing). So `cargo xtask fuzz` sets
+/// `MAKE_FUZZ_HANG_SECS` and `MAKE_FUZZ_ARTIFACTS`, gives libFuzzer a larger fallback timeout, and
+/// a plain thread watches each input: one that runs longer is written to
+/// `<artifacts>/timeout-<hash>` and the process aborts. Without the variables this is just
+/// [`run_target`].
+pub fn fuzz_one(target: &str, data: &[u8]) {
+    let watchdog = watchdog::get();
+    if let Some(w) = watchdog {
+        w.arm(data);
+    }
+    let _ = run_target(target, data);
+    if let Some(w) = watchdog {
+        w.disarm();
+    }
+}
+
+mod watchdog {
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Mutex, OnceLock};
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    pub struct Watchdog {
+        limit_ms: u64,
+        dir: PathBuf,
+        /// When the current input started (ms since the epoch), 0 when idle.
+        started: AtomicU64,
+        input: Mutex<Vec<u8>>,
+    }
+
+    fn now_ms() -> u64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    }
+
+    /// The process's watchdog, started on first use when the environment asks for one.
+    pub fn get() -> Option<&'static Watchdog> {
+        static W: OnceLock<Option<&'static Watchdog>> = OnceLock::new();
+        *W.get_or_init(|| {
+            let secs: u64 = std::env::var("MAKE_FUZZ_HANG_SECS").ok()?.parse().ok()?;
+            let dir = PathBuf::from(std::env::var_os("MAKE_FUZZ_ARTIFACTS")?);
+            let w: &'static Watchdog =
+                Box::leak(Box::new(Watchdog { limit_ms: secs * 1000, dir, started: AtomicU64::new(0), input: Mutex::new(Vec::new()) }));
+            std::thread::Builder::new().name("fuzz-watchdog".into()).spawn(move || w.watch()).ok()?;
+            Some(w)
+        })
+    }
+
+    impl Watchdog {
+        pub fn arm(&self, data: &[u8]) {
+            // Input and start time change together, under the lock, so the watchdog never pairs
+            // one input's start with another's bytes.
+            let mut input = self.input.lock().unwrap_or_else(|e| e.into_inner());
+            input.clear();
+            input.extend_from_slice(data);
+            self.started.store(now_ms(), Ordering::SeqCst);
+        }
+
+        pub fn disarm(&self) {
+            self.started.store(0, Ordering::SeqCst);
+        }
+
+        fn watch(&self) {
+            loop {
+                std::thread::sleep(Duration::from_millis(200));
+                let input = self.input.lock().unwrap_or_else(|e| e.into_inner());
+                let started = self.started.load(Ordering::SeqCst);
+                if started == 0 || now_ms().saturating_sub(started) < self.limit_ms {
+                    continue;
+                }
+                let bytes = input.clone();
+                drop(input);
+                let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+                let path = self.dir.join(format!("timeout-{hash:016x}"));
+                let written = std::fs::write(&path, &bytes);
+                eprintln!(
+                    "==fuzz-watchdog== an input ran longer than {} s (a hang); {} ({} bytes)",
+                    self.limit_ms / 1000,
+                    match written {
+                        Ok(()) => format!("saved to {}", path.display()),
+                        Err(e) => format!("could not save it to {}: {e}", path.display()),
+                    },
+                    bytes.len()
+                );
+                std::process::abort();
+            }
+        }
+    }
+}
+
 /// Splits a markdown page into its `## ` sections (each with one heading, quote and json block),
 /// so the seeds are small; a page without such sections is one seed. Fences are respected.
 pub fn sections(text: &str) -> Vec<String> {
@@ -93,7 +192,7 @@ pub fn sections(text: &str) -> Vec<String> {
 }
 
 /// The seed inputs of `target`, named: every `## ` section of every page under `specs/`, every
-/// `.md` fixture under `tests/fixtures/` (regressions included), and for `pipeline` also every
+/// `.md` fixture under `tests/fixtures/` (not the saved findings), and for `pipeline` also every
 /// whole spec page (several operations in one page exercise merging and naming).
 pub fn seeds(root: &Path, target: &str) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
@@ -108,6 +207,11 @@ pub fn seeds(root: &Path, target: &str) -> std::io::Result<Vec<(String, Vec<u8>)
         }
     }
     for page in markdown_files(&root.join("tests/fixtures"))? {
+        // Saved findings are not seeds: a known hang or crash in the corpus would stop every run
+        // at startup until it is fixed (tests/tests/fuzz_corpus.rs replays them anyway).
+        if page.components().any(|c| c.as_os_str() == "fuzz-regressions") {
+            continue;
+        }
         out.push((format!("{}.md", seed_name(root, &page)), fs::read(&page)?));
     }
     Ok(out)
@@ -169,11 +273,13 @@ pub struct Options {
     pub keep_going: bool,
     /// `--timeout S`: an input running longer than this is a hang (a finding).
     pub timeout: u64,
+    /// `--sanitizer S`: passed to `cargo fuzz run --sanitizer` (`none` by default).
+    pub sanitizer: String,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { seconds: 300, targets: Vec::new(), keep_going: false, timeout: 10 }
+        Options { seconds: 300, targets: Vec::new(), keep_going: false, timeout: 10, sanitizer: "none".into() }
     }
 }
 
@@ -194,14 +300,17 @@ pub struct Report {
     pub exit_code: Option<i32>,
     /// Regression fixtures written for the findings of this run.
     pub regressions: Vec<PathBuf>,
+    /// Findings that were already saved as regression fixtures (not fixed yet).
+    pub known: Vec<PathBuf>,
 }
 
-const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [--target extract|pipeline]... [--timeout S] [--keep-going]
+const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [--target extract|pipeline]... [--timeout S] [--keep-going] [--sanitizer S]
 
   --seconds N    how long each target runs (default: 300)
   --target T     run only this target (repeatable; default: all)
   --timeout S    an input taking longer is a hang, saved like a crash (default: 10)
-  --keep-going   go on after a finding (libFuzzer fork mode) instead of stopping at the first";
+  --keep-going   go on after a finding (libFuzzer fork mode) instead of stopping at the first
+  --sanitizer S  cargo-fuzz's sanitizer: none (default), address, leak";
 
 /// `cargo xtask fuzz ARGS`: parses the flags and calls [`run`]; returns the exit code.
 pub fn main(args: Vec<String>) -> i32 {
@@ -210,6 +319,10 @@ pub fn main(args: Vec<String>) -> i32 {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--keep-going" => opts.keep_going = true,
+            "--sanitizer" => match args.next() {
+                Some(s) if ["none", "address", "leak"].contains(&s.as_str()) => opts.sanitizer = s,
+                _ => return usage_error("--sanitizer needs none, address or leak"),
+            },
             "--target" => match args.next() {
                 Some(t) => opts.targets.push(t),
                 None => return usage_error("--target needs a name"),
@@ -262,7 +375,10 @@ pub fn run(opts: &Options) -> i32 {
     let mut reports = Vec::new();
     for target in &targets {
         match seed_corpus(&root, target) {
-            Ok(n) => eprintln!("fuzz: {target}: {n} seeds in fuzz/corpus/{target}/"),
+            Ok(n) => {
+                let total = listing(&root.join("fuzz/corpus").join(target)).len();
+                eprintln!("fuzz: {target}: fuzz/corpus/{target}/ holds {n} seeds from specs/ and tests/fixtures/, {} hand-written inputs", total - n);
+            }
             Err(e) => {
                 eprintln!("error: seeding fuzz/corpus/{target}: {e}");
                 return 2;
@@ -281,7 +397,7 @@ pub fn run(opts: &Options) -> i32 {
     for r in &reports {
         let n = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
         eprintln!(
-            "  {:<9} {:>6.0} s  {:>10} execs  {:>6} new units  peak {:>5} MB  exit {}  {} finding(s)",
+            "  {:<9} {:>6.0} s  {:>10} execs  {:>6} new units  peak {:>5} MB  exit {}  {} new finding(s)",
             r.target,
             r.elapsed.as_secs_f64(),
             n(r.execs),
@@ -292,11 +408,15 @@ pub fn run(opts: &Options) -> i32 {
         );
         for p in &r.regressions {
             found = true;
-            eprintln!("    regression: {}", p.strip_prefix(&root).unwrap_or(p).display());
+            eprintln!("    new regression: {}", p.strip_prefix(&root).unwrap_or(p).display());
+        }
+        for p in &r.known {
+            found = true;
+            eprintln!("    found again (not fixed yet): {}", p.strip_prefix(&root).unwrap_or(p).display());
         }
     }
     if found {
-        eprintln!("fuzz: findings were saved under tests/fixtures/fuzz-regressions/; `cargo test -p make-tests --test fuzz_corpus` replays them");
+        eprintln!("fuzz: findings are in tests/fixtures/fuzz-regressions/; `cargo test -p make-tests --test fuzz_corpus` replays them");
         1
     } else {
         0
@@ -338,14 +458,17 @@ fn run_one(root: &Path, cargo_fuzz: &Path, target: &str, opts: &Options) -> Resu
     cmd.current_dir(root)
         .env("RUSTC_BOOTSTRAP", "1")
         .env("RUST_BACKTRACE", "1")
-        .args(["fuzz", "run", "--fuzz-dir", "fuzz", "--sanitizer", "none", "--target-dir"])
+        .env("MAKE_FUZZ_HANG_SECS", opts.timeout.to_string())
+        .env("MAKE_FUZZ_ARTIFACTS", &artifacts)
+        .args(["fuzz", "run", "--fuzz-dir", "fuzz", "--sanitizer", &opts.sanitizer, "--target-dir"])
         .arg(root.join("target/fuzz/build"))
         .arg(target)
         .arg(&work)
         .arg(root.join("fuzz/corpus").join(target))
         .arg("--")
         .arg(format!("-max_total_time={}", opts.seconds))
-        .arg(format!("-timeout={}", opts.timeout))
+        // The watchdog in `fuzz_one` catches hangs; libFuzzer's timeout is only a fallback.
+        .arg(format!("-timeout={}", opts.timeout * 3 + 5))
         .arg(format!("-dict={}", root.join("fuzz/openapi.dict").display()))
         .arg(format!("-artifact_prefix={}/", artifacts.display()))
         .arg("-print_final_stats=1")
@@ -373,12 +496,14 @@ fn run_one(root: &Path, cargo_fuzz: &Path, target: &str, opts: &Options) -> Resu
         let name = new.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if ["crash-", "timeout-", "oom-", "leak-"].iter().any(|p| name.starts_with(p)) {
             let bytes = fs::read(new).map_err(|e| e.to_string())?;
-            if let Some(saved) = save_regression(root, target, &bytes).map_err(|e| e.to_string())? {
-                report.regressions.push(saved);
+            match save_regression(root, target, &bytes).map_err(|e| e.to_string())? {
+                Saved::New(p) => report.regressions.push(p),
+                Saved::Known(p) if report.known.contains(&p) => {}
+                Saved::Known(p) => report.known.push(p),
             }
         }
     }
-    if !status.success() && report.regressions.is_empty() && report.execs.is_none() {
+    if !status.success() && report.regressions.is_empty() && report.known.is_empty() && report.execs.is_none() {
         return Err(format!("cargo fuzz exited with {status} before fuzzing (see the output above)"));
     }
     Ok(report)
@@ -407,14 +532,23 @@ fn listing(dir: &Path) -> BTreeSet<PathBuf> {
     fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default()
 }
 
+/// Where a finding went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    /// A new regression fixture.
+    New(PathBuf),
+    /// The fixture that already holds these bytes.
+    Known(PathBuf),
+}
+
 /// Copies a finding to `tests/fixtures/fuzz-regressions/<target>-<n>.md` (the first free `n`),
-/// unless the same bytes are already there. Returns the new file.
-pub fn save_regression(root: &Path, target: &str, bytes: &[u8]) -> std::io::Result<Option<PathBuf>> {
+/// unless the same bytes are already there.
+pub fn save_regression(root: &Path, target: &str, bytes: &[u8]) -> std::io::Result<Saved> {
     let dir = root.join("tests/fixtures/fuzz-regressions");
     fs::create_dir_all(&dir)?;
     for existing in listing(&dir) {
         if fs::read(&existing).is_ok_and(|b| b == bytes) {
-            return Ok(None);
+            return Ok(Saved::Known(existing));
         }
     }
     let mut n = 1;
@@ -422,7 +556,7 @@ pub fn save_regression(root: &Path, target: &str, bytes: &[u8]) -> std::io::Resu
         let path = dir.join(format!("{target}-{n}.md"));
         if !path.exists() {
             fs::write(&path, bytes)?;
-            return Ok(Some(path));
+            return Ok(Saved::New(path));
         }
         n += 1;
     }

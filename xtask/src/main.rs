@@ -18,7 +18,7 @@ usage: cargo xtask synth --ops N --out DIR [--api NAME]
 
   writes N operations as Make-style markdown pages into DIR/NAME/ (default NAME: synth)
 
-usage: cargo xtask fuzz [--seconds N] [--target extract|pipeline]... [--timeout S] [--keep-going]
+usage: cargo xtask fuzz [--seconds N] [--target extract|pipeline]... [--timeout S] [--keep-going] [--sanitizer S]
 
   runs the fuzz targets in fuzz/ (default: each for 300 s) with cargo-fuzz on stable (installed
   into target/fuzz-tools), saving every crash as tests/fixtures/fuzz-regressions/<target>-<n>.md";

@@ -49,3 +49,20 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Runs `cargo xtask codegen --specs <specs> --out <out>` (in-process) where `out` first holds a
+/// good run of `tests/fixtures/good`. Returns the exit code, how long the bad run took, and
+/// whether the output folder is exactly as the good run left it.
+pub fn run_over_good_output(specs: &Path, name: &str) -> (i32, std::time::Duration, bool) {
+    let out = temp_dir(&format!("out-{name}"));
+    let good = codegen::Options { specs: Some(root().join("tests/fixtures/good")), out: Some(out.clone()), check: false };
+    assert_eq!(codegen::run(&good), 0, "the good fixtures generate");
+    let before = tree(&out);
+    let run = codegen::Options { specs: Some(specs.to_path_buf()), out: Some(out.clone()), check: false };
+    let start = std::time::Instant::now();
+    let code = codegen::run(&run);
+    let took = start.elapsed();
+    let untouched = tree(&out) == before;
+    let _ = std::fs::remove_dir_all(&out);
+    (code, took, untouched)
+}

@@ -245,7 +245,9 @@ fn check_schemas(doc: &serde_json::Value) -> Option<(String, String)> {
                     }
                     None => Err("an array of schemas"),
                 },
-                "discriminator" | "externalDocs" | "xml" => value.is_object().then_some(()).ok_or("an object"),
+                "discriminator" => value.get("propertyName").is_some_and(Value::is_string).then_some(()).ok_or("an object with a string `propertyName`"),
+                "externalDocs" => value.get("url").is_some_and(Value::is_string).then_some(()).ok_or("an object with a string `url`"),
+                "xml" => value.is_object().then_some(()).ok_or("an object"),
                 _ => Ok(()),
             };
             if let Err(what) = expected {
