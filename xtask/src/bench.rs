@@ -92,7 +92,7 @@ impl Settings {
             scale_runs: 5,
             progenitor_scale_runs: vec![(10, 5), (100, 5), (1000, 3), (5000, 1)],
             compile_runs: 5,
-            runtime_rounds: 9,
+            runtime_rounds: 7,
             criterion_times: (0.5, 1.5),
         }
     }
@@ -161,6 +161,9 @@ struct Ctx {
 }
 
 const CRATE_NAME: &str = "make-progenitor";
+
+/// `(seconds, stage name)` per stage, as `xtask bench stages` prints them.
+type StageTimes = Vec<(f64, String)>;
 
 /// Debian's jemalloc, used only for a diagnostic row when it is installed.
 const JEMALLOC: &str = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
@@ -328,6 +331,9 @@ fn markdown(ctx: &Ctx, m: &Machine, command: &str, total: Duration, table: &str)
     s.push('\n');
     s.push_str("Each ratio row says which way it reads (`x faster`: reference time / ours; `x the time`: ours /\nreference); `met` compares it with the target of the issue.\n\n");
     let missed: Vec<&str> = ctx.report.rows.iter().filter(|r| r.met.contains("no")).map(|r| r.what.as_str()).collect();
+    if ctx.report.rows.iter().any(|r| r.met == "noisy") {
+        s.push_str("`noisy`: the per-round ratios of that row differ by more than 20 %, so the run cannot say whether the target was met; read the CPU-time row beside it.\n\n");
+    }
     if missed.is_empty() {
         s.push_str("Every target with a figure was met in this run.\n\n");
     } else {
@@ -619,7 +625,7 @@ fn section_scale(ctx: &mut Ctx) -> Result<(), String> {
         let c = cpu(&ours[i]);
         let growth = prev.map(|(pn, pt, _)| (t / pt).ln() / (n as f64 / pn as f64).ln());
         let cpu_growth = prev.map(|(pn, _, pc)| (c / pc).ln() / (n as f64 / pn as f64).ln());
-        if let (Some(g), true) = (growth, n > 100) {
+        if let (Some(g), true) = (cpu_growth, n > 100) {
             growth_max = growth_max.max(g);
         }
         let (pt, prss, ratio) = if !theirs[i].is_empty() {
@@ -662,11 +668,11 @@ fn section_scale(ctx: &mut Ctx) -> Result<(), String> {
     // Summary rows.
     if let Some(i) = sizes.iter().position(|&n| n == 5000) {
         let t = med(&ours[i]);
-        ctx.report.rows.push(Row::new("generation, 5,000 synthetic ops", ms(t), "-", format!("{:.0} µs/op", t / 5000.0 * 1e6), "< 2 s", Some(t < 2.0)));
+        ctx.report.rows.push(Row::new("generation, 5,000 synthetic ops, wall time", ms(t), format!("{} CPU", ms(cpu(&ours[i]))), format!("{:.0} µs/op", t / 5000.0 * 1e6), "< 2 s", Some(t < 2.0)));
     }
     if sizes.len() >= 2 {
         ctx.report.rows.push(Row::new(
-            format!("generation growth {}..{} ops (worst k, time ~ n^k)", sizes.iter().find(|&&n| n >= 100).unwrap_or(&sizes[0]), sizes[sizes.len() - 1]),
+            format!("generation growth {}..{} ops (worst k, CPU time ~ n^k)", sizes.iter().find(|&&n| n >= 100).unwrap_or(&sizes[0]), sizes[sizes.len() - 1]),
             format!("k = {growth_max:.2}"),
             "-",
             "-",
@@ -686,22 +692,41 @@ fn section_scale(ctx: &mut Ctx) -> Result<(), String> {
     if let Some(&n) = sizes.last() {
         let stage_runs = if ctx.settings.quick { "1" } else { "3" };
         let small = sizes.iter().rev().nth(1).copied().filter(|&m| m >= 100);
-        let mut per_size: Vec<(usize, Vec<(f64, String)>)> = Vec::new();
-        for m in small.into_iter().chain([n]) {
-            log(format!("scale: stage breakdown at {m} operations"));
-            let text = stdout_of(Command::new(&ctx.xtask).current_dir(&ctx.root).args(["bench", "stages", "--runs", stage_runs, "--specs"]).arg(dir.join(format!("specs-{m}"))).arg("--out").arg(dir.join("stages-out")))
-                .map_err(|e| e.to_string())?;
-            per_size.push((m, text.lines().filter_map(|l| l.split_once('\t')).map(|(t, name)| (t.parse().unwrap_or(0.0), name.to_string())).collect()));
+        // (allocator, size, rows); the jemalloc passes only when Debian's libjemalloc2 is there.
+        let mut passes: Vec<(bool, usize, StageTimes)> = Vec::new();
+        for preload in [false, true] {
+            if preload && jemalloc.is_none() {
+                continue;
+            }
+            for m in small.into_iter().chain([n]) {
+                log(format!("scale: stage breakdown at {m} operations{}", if preload { " (jemalloc)" } else { "" }));
+                let mut c = Command::new(&ctx.xtask);
+                c.current_dir(&ctx.root).args(["bench", "stages", "--runs", stage_runs, "--specs"]).arg(dir.join(format!("specs-{m}"))).arg("--out").arg(dir.join("stages-out"));
+                if let (true, Some(lib)) = (preload, &jemalloc) {
+                    c.env("LD_PRELOAD", lib);
+                }
+                let text = stdout_of(&mut c).map_err(|e| e.to_string())?;
+                passes.push((preload, m, text.lines().filter_map(|l| l.split_once('\t')).map(|(t, name)| (t.parse().unwrap_or(0.0), name.to_string())).collect()));
+            }
         }
-        let _ = writeln!(d, "### Where the time goes at {n} operations\n\nIn-process, through the library API (`read_specs`, `extract`, `merge`, `lower`, `emit::models::emit`, `emit::client::emit`, `write`), median of {stage_runs} run(s) per size; the emitters build tokens with `quote!`, parse them back with `syn` and print them with `prettyplease` (`emit::format_file`).\n");
-        let (big_n, big) = per_size.last().cloned().unwrap_or_default();
+        let _ = writeln!(d, "### Where the time goes at {n} operations\n\nIn-process, through the library API (`read_specs`, `extract`, `merge`, `lower`, `emit::models::emit`, `emit::client::emit`, `write`), median of {stage_runs} run(s) per size; the emitters build tokens with `quote!`, parse them back with `syn` and print them with `prettyplease` (`emit::format_file`). The jemalloc columns run the same binary with `LD_PRELOAD={JEMALLOC}`.\n");
+        let find = |preload: bool, m: usize| passes.iter().find(|p| p.0 == preload && p.1 == m).map(|p| p.2.clone());
+        let big = find(false, n).unwrap_or_default();
         let total = big.iter().find(|(_, name)| name == "total").map_or(1.0, |r| r.0);
-        match per_size.first().filter(|_| per_size.len() > 1).cloned() {
-            Some((small_n, small_rows)) => {
-                let _ = writeln!(d, "| stage | {small_n} ops | {big_n} ops | share at {big_n} | growth {small_n} → {big_n} |\n|---|---|---|---|---|");
-                for ((t, name), (s, _)) in big.iter().zip(&small_rows) {
-                    let k = (t / s).ln() / (big_n as f64 / small_n as f64).ln();
-                    let _ = writeln!(d, "| {name} | {} | {} | {:.0} % | n^{k:.2} |", ms(*s), ms(*t), t / total * 100.0);
+        let growth = |a: f64, b: f64, m: usize| format!("n^{:.2}", (b / a).ln() / (n as f64 / m as f64).ln());
+        match small {
+            Some(m) => {
+                let small_rows = find(false, m).unwrap_or_default();
+                let (je_small, je_big) = (find(true, m), find(true, n));
+                let je_head = if je_big.is_some() { format!(" {n} ops, jemalloc | growth, jemalloc |") } else { String::new() };
+                let je_sep = if je_big.is_some() { "---|---|" } else { "" };
+                let _ = writeln!(d, "| stage | {m} ops | {n} ops | share at {n} | growth {m} → {n} |{je_head}\n|---|---|---|---|---|{je_sep}");
+                for (j, ((t, name), (s, _))) in big.iter().zip(&small_rows).enumerate() {
+                    let je = match (&je_small, &je_big) {
+                        (Some(a), Some(b)) => format!(" {} | {} |", ms(b[j].0), growth(a[j].0, b[j].0, m)),
+                        _ => String::new(),
+                    };
+                    let _ = writeln!(d, "| {name} | {} | {} | {:.0} % | {} |{je}", ms(*s), ms(*t), t / total * 100.0, growth(*s, *t, m));
                 }
             }
             None => {
@@ -922,7 +947,7 @@ fn section_runtime(ctx: &mut Ctx) -> Result<(), String> {
     let mut d = String::from("## 4. Runtime overhead (criterion)\n\n");
     let _ = writeln!(
         d,
-        "`cargo bench -p make-benches --bench runtime -- '^<group>/' --noplot --warm-up-time {warm} --measurement-time {measure}`: one invocation runs every variant of a group back to back, in reverse order every other round (`MAKE_BENCHES_REVERSE=1`), {rounds} rounds. After each round the bench reads criterion's median of each variant (`target/criterion/<group>/<variant>/new/estimates.json`) and divides it by `hand_written`'s of the same round; the ratio reported is the median of those per-round ratios (noise bursts on this shared machine hit one round, not the median). The times shown are medians over rounds.\n\n- `generated`: `make_client::Client::builder(token).base_url(..).allow_insecure_http().build()`, default settings otherwise (default retry policy, which never retries a 200; 60 s request and 10 s connect timeouts; gzip; tracing spans with no subscriber), then `client.connections().list(35).send().await`.\n- `hand_written`: `reqwest::Client::new()` + `.get(..).query(..).header(..).send().await?.error_for_status()?.json::<T>()` into plain `#[derive(Deserialize)]` structs (`benches/src/lib.rs`, module `hand`).\n- `hand_written_timeouts`: the same on a reqwest client with the generated client's default timeouts.\n- `call_cpu/*`: the same four calls timed with `iter_custom` in CPU time of the whole process (`clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`: client, tokio workers and the in-process server) instead of wall time; it grows far less than wall time when other processes hold the CPUs.\n- `runtime_plain_decode`: the generated client's runtime sends the same request (`client.runtime().request(..).query(..).send_bytes()`), decoded with plain `serde_json::from_slice` into the generated type; the generated `send()` decodes through `serde_path_to_error` instead.\n- `decode_10k`: `serde_json::from_slice` into `make_client::models::ListConnectionsResponse` or into the hand-written struct (same field types; the metadata `type` enum is a `String` by hand).\n"
+        "`cargo bench -p make-benches --bench runtime -- '^<group>/' --noplot --warm-up-time {warm} --measurement-time {measure}`: one invocation runs every variant of a group back to back, in reverse order every other round (`MAKE_BENCHES_REVERSE=1`), {rounds} rounds. After each round the bench reads criterion's median of each variant (`target/criterion/<group>/<variant>/new/estimates.json`) and divides it by `hand_written`'s of the same round; the ratio reported is the median of those per-round ratios (noise bursts on this shared machine hit one round, not the median). The times shown are medians over rounds.\n\n- `generated`: `make_client::Client::builder(token).base_url(..).allow_insecure_http().build()`, default settings otherwise (default retry policy, which never retries a 200; 60 s request and 10 s connect timeouts; gzip; tracing spans with no subscriber), then `client.connections().list(35).send().await`.\n- `hand_written`: `reqwest::Client::new()` + `.get(..).query(..).header(..).send().await?.error_for_status()?.json::<T>()` into plain `#[derive(Deserialize)]` structs (`benches/src/lib.rs`, module `hand`).\n- `hand_written_timeouts`: the same on a reqwest client with the generated client's default timeouts.\n- `runtime_plain_decode`: the generated client's runtime sends the same request (`client.runtime().request(..).query(..).send_bytes()`), decoded with plain `serde_json::from_slice` into the generated type; the generated `send()` decodes through `serde_path_to_error` instead.\n- `call_cpu/*`: the same four calls timed with `iter_custom` in CPU time of the whole process (`clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`: client, tokio workers and the in-process server) instead of wall time; it grows far less than wall time when other processes hold the CPUs.\n- `decode_10k`: `serde_json::from_slice` into `make_client::models::ListConnectionsResponse` or into the hand-written struct (same field types; the metadata `type` enum is a `String` by hand).\n"
     );
     let _ = writeln!(d, "| benchmark | variant | median time | median of per-round ratios to `hand_written` | per-round ratios |\n|---|---|---|---|---|");
     let ratio_of = |i: usize, v: usize| -> (f64, Vec<f64>) {
@@ -936,15 +961,22 @@ fn section_runtime(ctx: &mut Ctx) -> Result<(), String> {
             let _ = writeln!(d, "| {group}: {what} | `{name}` | {} | {r:.3} | {} |", us(median(&results[i][v])), list.join(", "));
         }
         let (ours, reference) = (median(&results[i][0]), median(&results[i][1]));
-        let (ratio, _) = ratio_of(i, 0);
-        ctx.report.rows.push(Row::new(
+        let (ratio, per_round) = ratio_of(i, 0);
+        let (lo, hi) = per_round.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), r| (lo.min(*r), hi.max(*r)));
+        // Rounds that disagree by more than 20 % say more about the machine than the code.
+        let noisy = per_round.len() > 1 && hi / lo > 1.2;
+        let mut row = Row::new(
             format!("{group}: generated vs hand-written{}", if *group == "call" { " (wall time)" } else if *group == "call_cpu" { " (CPU time)" } else { "" }),
             us(ours),
             format!("{} (hand-written)", us(reference)),
-            format!("{ratio:.3}x the time"),
+            if per_round.len() > 1 { format!("{ratio:.3}x the time (rounds {lo:.2}..{hi:.2})") } else { format!("{ratio:.3}x the time") },
             target.map_or("-".into(), |t| format!("<= {t:.2}x (within {:.0} %)", (t - 1.0) * 100.0)),
             target.map(|t| ratio <= t),
-        ));
+        );
+        if noisy && target.is_some() {
+            row.met = "noisy".into();
+        }
+        ctx.report.rows.push(row);
         if variants.len() > 3 && *group == "call_cpu" {
             for (v, what) in [(2, "hand-written with the generated client's timeouts"), (3, "runtime + plain serde_json decode (no serde_path_to_error)")] {
                 let (r, _) = ratio_of(i, v);

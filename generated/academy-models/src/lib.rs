@@ -74,10 +74,18 @@ pub struct Condition {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Filter {
     /// All of the listed filters/conditions must match.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::list",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
     pub and: ::std::vec::Vec<FilterTerm>,
     /// At least one of the listed filters/conditions must match.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::list",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
     pub or: ::std::vec::Vec<FilterTerm>,
 }
 /// One of the forms of `FilterTerm`.
@@ -113,6 +121,7 @@ pub struct GetRecordTypeResponse {
     #[serde(
         rename = "recordParameters",
         default,
+        deserialize_with = "crate::lenient::list",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub record_parameters: ::std::vec::Vec<RecordTypeParameter>,
@@ -148,7 +157,11 @@ pub struct ListFilesResponse {
     )]
     pub total_pages: ::std::option::Option<i64>,
     /// `items`
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::list",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
     pub items: ::std::vec::Vec<Item>,
 }
 /// The `ListRecordTypesResponse` object.
@@ -158,6 +171,7 @@ pub struct ListRecordTypesResponse {
     #[serde(
         rename = "recordTypes",
         default,
+        deserialize_with = "crate::lenient::list",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub record_types: ::std::vec::Vec<RecordType>,
@@ -189,7 +203,11 @@ pub struct QueryRecordsResponse {
     )]
     pub total_records_returned: ::std::option::Option<i64>,
     /// `records`
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::list",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
     pub records: ::std::vec::Vec<Record>,
 }
 /// A record, e.g. a movie. Besides the fields below, it contains the parameters available in its record type (see Get record type).
@@ -244,6 +262,7 @@ pub struct RecordType {
     #[serde(
         rename = "searchesIn",
         default,
+        deserialize_with = "crate::lenient::list",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub searches_in: ::std::vec::Vec<::std::string::String>,
@@ -290,6 +309,7 @@ pub struct RecordTypeParameter {
     #[serde(
         rename = "nestedParameters",
         default,
+        deserialize_with = "crate::lenient::list",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub nested_parameters: ::std::vec::Vec<RecordTypeParameter>,
@@ -374,5 +394,21 @@ impl ::std::str::FromStr for WebhookEventEventType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
+    }
+}
+/// Lenient decoders: ID-like integers that the API sometimes sends as numeric strings
+/// (`"teamId": "123"` where the docs say integer), and optional lists sent as `null`.
+mod lenient {
+    pub(crate) fn list<'de, D, T>(
+        d: D,
+    ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::serde::Deserialize<'de>,
+    {
+        <::std::option::Option<
+            ::std::vec::Vec<T>,
+        > as ::serde::Deserialize<'de>>::deserialize(d)
+            .map(::std::option::Option::unwrap_or_default)
     }
 }

@@ -176,7 +176,11 @@ pub struct Connection {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectionDetails {
     /// `scopes`
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::list",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
     pub scopes: ::std::vec::Vec<ConnectionScope>,
     /// The fields of [`Connection`].
     #[serde(flatten)]
@@ -213,7 +217,11 @@ pub struct CreateConnectionBody {
     )]
     pub account_type: ::std::option::Option<::std::string::String>,
     /// The connection scope determining the module use. The format and number of available scopes vary depending on the `accountType` parameter.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::list",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
     pub scopes: ::std::vec::Vec<::std::string::String>,
     /// Properties not named in the docs, kept as sent.
     #[serde(flatten)]
@@ -581,7 +589,11 @@ impl ::std::str::FromStr for ListConnectionsCol {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListConnectionsResponse {
     /// `connections`
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::list",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
     pub connections: ::std::vec::Vec<Connection>,
 }
 /// The values of `ListDataStoresCol`.
@@ -670,6 +682,7 @@ pub struct ListDataStoresResponse {
     #[serde(
         rename = "dataStores",
         default,
+        deserialize_with = "crate::lenient::list",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub data_stores: ::std::vec::Vec<DataStore>,
@@ -807,6 +820,7 @@ pub struct ListUpdatableConnectionParametersResponse {
     #[serde(
         rename = "editableParameters",
         default,
+        deserialize_with = "crate::lenient::list",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub editable_parameters: ::std::vec::Vec<::std::string::String>,
@@ -1054,7 +1068,11 @@ pub struct VerifyConnectionResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VerifyConnectionScopedBody {
     /// The array with IDs of the scopes for a given connection. The scope ID of a specific connection can be retrieved from the Get connection details endpoint.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::list",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
     pub scope: ::std::vec::Vec<::std::string::String>,
 }
 /// The `VerifyConnectionScopedResponse` object.
@@ -1071,9 +1089,21 @@ pub struct VerifyConnectionScopedResponseConnection {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scoped: ::std::option::Option<bool>,
 }
-/// Decoders for ID-like integers that the API sometimes sends as numeric strings
-/// (`"teamId": "123"` where the docs say integer).
+/// Lenient decoders: ID-like integers that the API sometimes sends as numeric strings
+/// (`"teamId": "123"` where the docs say integer), and optional lists sent as `null`.
 mod lenient {
+    pub(crate) fn list<'de, D, T>(
+        d: D,
+    ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::serde::Deserialize<'de>,
+    {
+        <::std::option::Option<
+            ::std::vec::Vec<T>,
+        > as ::serde::Deserialize<'de>>::deserialize(d)
+            .map(::std::option::Option::unwrap_or_default)
+    }
     struct Integer;
     impl<'de> ::serde::de::Visitor<'de> for Integer {
         type Value = i64;

@@ -198,6 +198,32 @@ fn check_schemas(doc: &serde_json::Value) -> Option<(String, String)> {
                 None => None,
             };
         }
+        if let Some(e) = keywords(obj, at) {
+            return Some(e);
+        }
+        // Then the node itself, with its sub-schemas emptied: whatever else openapiv3 would
+        // reject here is found in time linear in the document's size.
+        if let Err(e) = serde_json::from_value::<openapiv3::Schema>(Value::Object(shallow(obj))) {
+            return Some((at.to_string(), e.to_string()));
+        }
+        None
+    }
+    fn shallow(obj: &serde_json::Map<String, Value>) -> serde_json::Map<String, Value> {
+        let empty = || Value::Object(serde_json::Map::new());
+        obj.iter()
+            .map(|(k, v)| {
+                let v = match (k.as_str(), v) {
+                    ("items" | "not", _) => empty(),
+                    ("additionalProperties", Value::Object(_)) => empty(),
+                    ("properties", Value::Object(props)) => Value::Object(props.keys().map(|name| (name.clone(), empty())).collect()),
+                    ("allOf" | "oneOf" | "anyOf", Value::Array(members)) => Value::Array(members.iter().map(|_| empty()).collect()),
+                    _ => v.clone(),
+                };
+                (k.clone(), v)
+            })
+            .collect()
+    }
+    fn keywords(obj: &serde_json::Map<String, Value>, at: &str) -> Option<(String, String)> {
         let tok = super::diagnostics::pointer_token;
         for (key, value) in obj {
             let here = format!("{at}/{}", tok(key));

@@ -20,8 +20,11 @@ pub fn emit(api: &Api) -> Vec<OutputFile> {
     ));
     let types = api.types.iter().map(|t| type_def(t, &defaultable, &no_links));
     let scope = scope_enum(api);
-    let uses_lenient = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.lenient_integer)));
-    let lenient = uses_lenient.then(lenient_module);
+    let any_field = |pred: fn(&crate::codegen::ir::Field) -> bool| {
+        api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(pred)))
+    };
+    let (integers, lists) = (any_field(|f| f.lenient_integer), any_field(|f| !f.lenient_integer && is_optional_list(f)));
+    let lenient = (integers || lists).then(|| lenient_module(integers, lists));
     let tokens = quote! {
         #crate_doc
         #scope
@@ -60,6 +63,8 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 if f.lenient_integer {
                     let with = if optional { "crate::lenient::option_integer" } else { "crate::lenient::integer" };
                     serde_args.push(quote!(deserialize_with = #with));
+                } else if is_optional_list(f) {
+                    serde_args.push(quote!(deserialize_with = "crate::lenient::list"));
                 }
                 if !f.required {
                     if optional {
@@ -197,12 +202,25 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
     }
 }
 
-/// Decoders for ID-like integers that Make sometimes sends as numeric strings.
-fn lenient_module() -> TokenStream {
-    quote! {
-        /// Decoders for ID-like integers that the API sometimes sends as numeric strings
-        /// (`"teamId": "123"` where the docs say integer).
-        mod lenient {
+/// An optional list, which the models keep as a `Vec` that is empty when absent (or `null`).
+fn is_optional_list(f: &crate::codegen::ir::Field) -> bool {
+    !f.is_option() && !f.required && matches!(f.ty, TypeRef::Vec(_))
+}
+
+/// Lenient decoders: ID-like integers that Make sometimes sends as numeric strings, and optional
+/// lists sent as `null`.
+fn lenient_module(integers: bool, lists: bool) -> TokenStream {
+    let list_part = lists.then(|| quote! {
+            pub(crate) fn list<'de, D, T>(d: D) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+                T: ::serde::Deserialize<'de>,
+            {
+                <::std::option::Option<::std::vec::Vec<T>> as ::serde::Deserialize<'de>>::deserialize(d).map(::std::option::Option::unwrap_or_default)
+            }
+
+    });
+    let integer_part = integers.then(|| quote! {
             struct Integer;
 
             impl<'de> ::serde::de::Visitor<'de> for Integer {
@@ -262,6 +280,13 @@ fn lenient_module() -> TokenStream {
             pub(crate) fn option_integer<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<::std::option::Option<i64>, D::Error> {
                 d.deserialize_option(OptionInteger)
             }
+    });
+    quote! {
+        /// Lenient decoders: ID-like integers that the API sometimes sends as numeric strings
+        /// (`"teamId": "123"` where the docs say integer), and optional lists sent as `null`.
+        mod lenient {
+            #list_part
+            #integer_part
         }
     }
 }
