@@ -525,6 +525,11 @@ fn decode_json<T: DeserializeOwned>(operation: &'static str, raw: &Raw) -> Resul
         message,
         body_start: body_start(&raw.body),
     };
+    // The happy path decodes with plain serde_json; only a failure is decoded again through
+    // serde_path_to_error to name the JSON path (tracking the path costs ~20 % of a call).
+    if let Ok(v) = serde_json::from_slice::<T>(bytes) {
+        return Ok(v);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => de
