@@ -1,6 +1,9 @@
 //! `cargo xtask <command>`: flag parsing only; the work is in the library.
 
 use std::path::PathBuf;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--specs DIR] [--out DIR] [--check]

@@ -50,6 +50,27 @@ pub fn format_file(header: &str, tokens: TokenStream) -> String {
     format!("{header}\n{}", prettyplease::unparse(&file))
 }
 
+/// Formats top-level items without a header: the pieces that [`format_file`] output is made of,
+/// so a large file can be formatted in parts and joined (prettyplease prints items one by one).
+pub fn format_items(tokens: TokenStream) -> String {
+    format_file("", tokens).trim_start_matches('\n').to_string()
+}
+
+/// `f` over `items` on all cores, results in order. Token streams are not `Send`, so each worker
+/// builds and formats its own part; the output is the same whatever the number of workers.
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if workers <= 1 || items.len() < 2 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(workers);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
 /// Every file of one API.
 pub fn emit(api: &Api, openapi_json: String, opts: &EmitOptions) -> Vec<OutputFile> {
     let mut files = vec![OutputFile { path: format!("openapi/{}.json", api.name), contents: openapi_json }];

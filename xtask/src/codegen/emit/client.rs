@@ -19,12 +19,10 @@ pub fn emit(api: &Api) -> Vec<OutputFile> {
     let defaults = super::defaultable(api);
     let hdr = header(api, "//");
     let mut files = vec![OutputFile { path: format!("{}/src/lib.rs", api.client_crate), contents: format_file(&hdr, lib_rs(api, &link)) }];
-    for g in &api.groups {
-        files.push(OutputFile {
-            path: format!("{}/src/{}.rs", api.client_crate, g.accessor),
-            contents: format_file(&hdr, group_rs(api, g, &link, &defaults)),
-        });
-    }
+    files.extend(super::par_map(&api.groups, |g| OutputFile {
+        path: format!("{}/src/{}.rs", api.client_crate, g.accessor),
+        contents: format_file(&hdr, group_rs(api, g, &link, &defaults)),
+    }));
     files
 }
 

@@ -18,20 +18,22 @@ pub fn emit(api: &Api) -> Vec<OutputFile> {
         "Data types of the {} ({}), generated from its published documentation.\n\nThe client crate `{}` sends and receives these types; this crate has no HTTP code.",
         super::api_title(api), api.name, api.client_crate
     ));
-    let types = api.types.iter().map(|t| type_def(t, &defaultable, &no_links));
+    // The types are formatted in parallel parts of up to 64 and joined in order.
+    let parts: Vec<&[TypeDef]> = api.types.chunks(64).collect();
+    let formatted = super::par_map(&parts, |part| {
+        let types = part.iter().map(|t| type_def(t, &defaultable, &no_links));
+        super::format_items(quote! { #(#types)* })
+    });
     let scope = scope_enum(api);
     let any_field = |pred: fn(&crate::codegen::ir::Field) -> bool| {
         api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(pred)))
     };
     let (integers, lists) = (any_field(|f| f.lenient_integer), any_field(|f| !f.lenient_integer && is_optional_list(f)));
     let lenient = (integers || lists).then(|| lenient_module(integers, lists));
-    let tokens = quote! {
-        #crate_doc
-        #scope
-        #(#types)*
-        #lenient
-    };
-    vec![OutputFile { path: format!("{}/src/lib.rs", api.models_crate), contents: format_file(&header(api, "//"), tokens) }]
+    let head = format_file(&header(api, "//"), quote! { #crate_doc #scope });
+    let tail = super::format_items(quote! { #lenient });
+    let contents = format!("{head}{}{tail}", formatted.concat());
+    vec![OutputFile { path: format!("{}/src/lib.rs", api.models_crate), contents }]
 }
 
 fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) -> Option<String>) -> TokenStream {
