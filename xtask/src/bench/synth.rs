@@ -32,7 +32,7 @@ const NOUNS: [&str; 40] = [
 /// How many operations one resource page holds.
 pub const OPS_PER_RESOURCE: usize = 5;
 
-/// The largest number of operations [`write`] can produce (distinct resource names run out).
+/// The largest number of operations [`write()`] can produce (distinct resource names run out).
 pub const MAX_OPS: usize = ADJECTIVES.len() * NOUNS.len() * OPS_PER_RESOURCE;
 
 /// One synthetic resource: `alpha hook` → `/alpha-hooks`, tag `Alpha hooks`.
