@@ -165,8 +165,6 @@ const CRATE_NAME: &str = "make-progenitor";
 /// `(seconds, stage name)` per stage, as `xtask bench stages` prints them.
 type StageTimes = Vec<(f64, String)>;
 
-/// Debian's jemalloc, used only for a diagnostic row when it is installed.
-const JEMALLOC: &str = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
 
 /// `cargo xtask bench ARGS`; returns the exit code.
 pub fn main(args: Vec<String>) -> i32 {
@@ -332,7 +330,7 @@ fn markdown(ctx: &Ctx, m: &Machine, command: &str, total: Duration, table: &str)
     s.push_str("Each ratio row says which way it reads (`x faster`: reference time / ours; `x the time`: ours /\nreference); `met` compares it with the target of the issue.\n\n");
     let missed: Vec<&str> = ctx.report.rows.iter().filter(|r| r.met.contains("no")).map(|r| r.what.as_str()).collect();
     if ctx.report.rows.iter().any(|r| r.met == "noisy") {
-        s.push_str("`noisy`: the per-round ratios of that row differ by more than 20 %, so the run cannot say whether the target was met; read the CPU-time row beside it.\n\n");
+        s.push_str("`noisy`: the middle half of that row's per-round ratios differ by more than 10 %, so the run cannot say whether the target was met; read the CPU-time row beside it, or run again on a quieter machine.\n\n");
     }
     if missed.is_empty() {
         s.push_str("Every target with a figure was met in this run.\n\n");
@@ -543,10 +541,6 @@ fn section_scale(ctx: &mut Ctx) -> Result<(), String> {
     let mut ours: Vec<Vec<Run>> = vec![Vec::new(); sizes.len()];
     let mut theirs: Vec<Vec<Run>> = vec![Vec::new(); sizes.len()];
     let mut theirs_err: Vec<Option<String>> = vec![None; sizes.len()];
-    // Diagnostic: the same binary at the largest size with jemalloc preloaded, when the system
-    // has it (Debian's libjemalloc2), to show how much of the time is the allocator's.
-    let jemalloc = Path::new(JEMALLOC).is_file().then(|| PathBuf::from(JEMALLOC));
-    let mut preloaded: Vec<Run> = Vec::new();
     let out = dir.join("out");
     let prog_out = dir.join("progenitor-out");
     let max_rounds = runs.max(prog_runs.iter().map(|p| p.1).max().unwrap_or(0));
@@ -560,24 +554,11 @@ fn section_scale(ctx: &mut Ctx) -> Result<(), String> {
             let n = sizes[i];
             let specs = dir.join(format!("specs-{n}"));
             let want_prog = bin.is_some() && theirs_err[i].is_none() && prog_runs.iter().any(|&(pn, pr)| pn == n && round < pr);
-            let mut sides = vec![0, 1, 2];
+            let mut sides = vec![0, 1];
             if round % 2 == 1 {
                 sides.reverse();
             }
             for side in sides {
-                if side == 2 {
-                    if let (Some(lib), true) = (&jemalloc, i + 1 == sizes.len() && round < runs) {
-                        fresh(&out)?;
-                        // `env` execs the generator in the same process, so the figures are its own.
-                        let preload = format!("LD_PRELOAD={}", lib.display());
-                        let args = os(&[&preload, &ctx.xtask, &"codegen", &"--specs", &specs, &"--out", &out]);
-                        let run = measured(&ctx.xtask, Path::new("/usr/bin/env"), &args, &ctx.root).map_err(|e| e.to_string())?;
-                        if run.ok {
-                            preloaded.push(run);
-                        }
-                    }
-                    continue;
-                }
                 if side == 0 && round < runs {
                     fresh(&out)?;
                     let run = measured(&ctx.xtask, &ctx.xtask, &os(&[&"codegen", &"--specs", &specs, &"--out", &out]), &ctx.root).map_err(|e| e.to_string())?;
@@ -650,21 +631,6 @@ fn section_scale(ctx: &mut Ctx) -> Result<(), String> {
     }
     d.push('\n');
     d.push_str("Growth `n^k`: time grows as the k-th power of the operation count between two sizes (k = 1 is linear). CPU time moves less with the machine's load than wall time.\n\n");
-    let mut diagnostic = None;
-    if let (Some(&n), false) = (sizes.last(), preloaded.is_empty()) {
-        let (t, p) = (med(&ours[sizes.len() - 1]), med(&preloaded));
-        let _ = writeln!(
-            d,
-            "Diagnostic, the allocator: the same binary at {n} operations with jemalloc preloaded (`LD_PRELOAD={JEMALLOC}`, interleaved with the runs above): {} wall, {} CPU, {} peak RSS, vs {} wall and {} CPU with glibc's malloc ({:.2}x the time).\n",
-            ms(p),
-            ms(cpu(&preloaded)),
-            mib(rss(&preloaded)),
-            ms(t),
-            ms(cpu(&ours[sizes.len() - 1])),
-            p / t
-        );
-        diagnostic = Some(Row::new(format!("diagnostic: {n} ops, jemalloc preloaded"), ms(p), format!("{} (glibc malloc)", ms(t)), format!("{:.2}x the time", p / t), "-", None));
-    }
     // Summary rows.
     if let Some(i) = sizes.iter().position(|&n| n == 5000) {
         let t = med(&ours[i]);
@@ -686,47 +652,29 @@ fn section_scale(ctx: &mut Ctx) -> Result<(), String> {
             ctx.report.rows.push(Row::new(format!("generation, {n} synthetic ops"), ms(t), format!("{} (progenitor)", ms(p)), format!("{:.1}x faster", p / t), ">= 2x faster", Some(p / t >= 2.0)));
         }
     }
-    ctx.report.rows.extend(diagnostic);
     // Stage breakdown at the largest size, and at the size before it to see which stage grows
     // faster than the operation count.
     if let Some(&n) = sizes.last() {
         let stage_runs = if ctx.settings.quick { "1" } else { "3" };
         let small = sizes.iter().rev().nth(1).copied().filter(|&m| m >= 100);
-        // (allocator, size, rows); the jemalloc passes only when Debian's libjemalloc2 is there.
-        let mut passes: Vec<(bool, usize, StageTimes)> = Vec::new();
-        for preload in [false, true] {
-            if preload && jemalloc.is_none() {
-                continue;
-            }
-            for m in small.into_iter().chain([n]) {
-                log(format!("scale: stage breakdown at {m} operations{}", if preload { " (jemalloc)" } else { "" }));
-                let mut c = Command::new(&ctx.xtask);
-                c.current_dir(&ctx.root).args(["bench", "stages", "--runs", stage_runs, "--specs"]).arg(dir.join(format!("specs-{m}"))).arg("--out").arg(dir.join("stages-out"));
-                if let (true, Some(lib)) = (preload, &jemalloc) {
-                    c.env("LD_PRELOAD", lib);
-                }
-                let text = stdout_of(&mut c).map_err(|e| e.to_string())?;
-                passes.push((preload, m, text.lines().filter_map(|l| l.split_once('\t')).map(|(t, name)| (t.parse().unwrap_or(0.0), name.to_string())).collect()));
-            }
+        let mut passes: Vec<(usize, StageTimes)> = Vec::new();
+        for m in small.into_iter().chain([n]) {
+            log(format!("scale: stage breakdown at {m} operations"));
+            let text = stdout_of(Command::new(&ctx.xtask).current_dir(&ctx.root).args(["bench", "stages", "--runs", stage_runs, "--specs"]).arg(dir.join(format!("specs-{m}"))).arg("--out").arg(dir.join("stages-out")))
+                .map_err(|e| e.to_string())?;
+            passes.push((m, text.lines().filter_map(|l| l.split_once('\t')).map(|(t, name)| (t.parse().unwrap_or(0.0), name.to_string())).collect()));
         }
-        let _ = writeln!(d, "### Where the time goes at {n} operations\n\nIn-process, through the library API (`read_specs`, `extract`, `merge`, `lower`, `emit::models::emit`, `emit::client::emit`, `write`), median of {stage_runs} run(s) per size; the emitters build tokens with `quote!`, parse them back with `syn` and print them with `prettyplease` (`emit::format_file`). The jemalloc columns run the same binary with `LD_PRELOAD={JEMALLOC}`.\n");
-        let find = |preload: bool, m: usize| passes.iter().find(|p| p.0 == preload && p.1 == m).map(|p| p.2.clone());
-        let big = find(false, n).unwrap_or_default();
+        let _ = writeln!(d, "### Where the time goes at {n} operations\n\nIn-process, through the library API (`read_specs`, `extract`, `merge`, `lower`, `emit::models::emit`, `emit::client::emit`, `write`), median of {stage_runs} run(s) per size, in the same release binary (its global allocator included); the emitters build tokens with `quote!`, parse them back with `syn` and print them with `prettyplease`.\n");
+        let find = |m: usize| passes.iter().find(|p| p.0 == m).map(|p| p.1.clone()).unwrap_or_default();
+        let big = find(n);
         let total = big.iter().find(|(_, name)| name == "total").map_or(1.0, |r| r.0);
-        let growth = |a: f64, b: f64, m: usize| format!("n^{:.2}", (b / a).ln() / (n as f64 / m as f64).ln());
         match small {
             Some(m) => {
-                let small_rows = find(false, m).unwrap_or_default();
-                let (je_small, je_big) = (find(true, m), find(true, n));
-                let je_head = if je_big.is_some() { format!(" {n} ops, jemalloc | growth, jemalloc |") } else { String::new() };
-                let je_sep = if je_big.is_some() { "---|---|" } else { "" };
-                let _ = writeln!(d, "| stage | {m} ops | {n} ops | share at {n} | growth {m} → {n} |{je_head}\n|---|---|---|---|---|{je_sep}");
-                for (j, ((t, name), (s, _))) in big.iter().zip(&small_rows).enumerate() {
-                    let je = match (&je_small, &je_big) {
-                        (Some(a), Some(b)) => format!(" {} | {} |", ms(b[j].0), growth(a[j].0, b[j].0, m)),
-                        _ => String::new(),
-                    };
-                    let _ = writeln!(d, "| {name} | {} | {} | {:.0} % | {} |{je}", ms(*s), ms(*t), t / total * 100.0, growth(*s, *t, m));
+                let small_rows = find(m);
+                let _ = writeln!(d, "| stage | {m} ops | {n} ops | share at {n} | growth {m} → {n} |\n|---|---|---|---|---|");
+                for ((t, name), (s, _)) in big.iter().zip(&small_rows) {
+                    let k = (t / s).ln() / (n as f64 / m as f64).ln();
+                    let _ = writeln!(d, "| {name} | {} | {} | {:.0} % | n^{k:.2} |", ms(*s), ms(*t), t / total * 100.0);
                 }
             }
             None => {
@@ -962,9 +910,12 @@ fn section_runtime(ctx: &mut Ctx) -> Result<(), String> {
         }
         let (ours, reference) = (median(&results[i][0]), median(&results[i][1]));
         let (ratio, per_round) = ratio_of(i, 0);
-        let (lo, hi) = per_round.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), r| (lo.min(*r), hi.max(*r)));
-        // Rounds that disagree by more than 20 % say more about the machine than the code.
-        let noisy = per_round.len() > 1 && hi / lo > 1.2;
+        let mut sorted = per_round.clone();
+        sorted.sort_by(f64::total_cmp);
+        let (lo, hi) = (sorted.first().copied().unwrap_or(0.0), sorted.last().copied().unwrap_or(0.0));
+        // When the middle half of the rounds disagree by more than 10 %, the figure says more
+        // about the machine than about the code (one disturbed round does not count).
+        let noisy = sorted.len() > 1 && sorted[(3 * sorted.len()) / 4] / sorted[sorted.len() / 4] > 1.1;
         let mut row = Row::new(
             format!("{group}: generated vs hand-written{}", if *group == "call" { " (wall time)" } else if *group == "call_cpu" { " (CPU time)" } else { "" }),
             us(ours),

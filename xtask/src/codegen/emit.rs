@@ -43,9 +43,10 @@ fn source_dir(api: &Api) -> String {
 
 /// Formats a Rust file with prettyplease, after the `@generated` header.
 pub fn format_file(header: &str, tokens: TokenStream) -> String {
-    let file: syn::File = match syn::parse2(tokens.clone()) {
+    // No clone of `tokens` for the error message: it would deep-copy every token tree.
+    let file: syn::File = match syn::parse2(tokens) {
         Ok(f) => f,
-        Err(e) => panic!("the emitter produced invalid Rust ({e}); this is a generator bug:\n{tokens}"),
+        Err(e) => panic!("the emitter produced invalid Rust ({e}); this is a generator bug"),
     };
     format!("{header}\n{}", prettyplease::unparse(&file))
 }
