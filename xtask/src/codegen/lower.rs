@@ -615,7 +615,7 @@ impl<'a> Lowerer<'a> {
             match m {
                 ReferenceOr::Reference { reference } => {
                     let t = self.resolve_ref(reference, loc, &ptr);
-                    self.flatten_or_merge(t, &mut flatten, &mut fields);
+                    push_flatten(t, &mut flatten);
                 }
                 ReferenceOr::Item(s) => {
                     let v = View::of(s);
@@ -630,7 +630,7 @@ impl<'a> Lowerer<'a> {
                     if inline_objects >= 2 && !base_taken || v.composition().is_some() {
                         base_taken = true;
                         let t = self.schema(s, hint, loc, &ptr, false);
-                        self.flatten_or_merge(t, &mut flatten, &mut fields);
+                        push_flatten(t, &mut flatten);
                     } else {
                         let (fs, ex) = self.object_fields(&v, hint, loc, &ptr);
                         for f in fs {
@@ -650,13 +650,6 @@ impl<'a> Lowerer<'a> {
             fields.extend(fs);
         }
         ShapeKind::Struct { fields, flatten, extra }
-    }
-
-    fn flatten_or_merge(&mut self, t: Ty, flatten: &mut Vec<Ty>, _fields: &mut [SField]) {
-        match t {
-            Ty::Shape(_) if !flatten.contains(&t) => flatten.push(t),
-            _ => {}
-        }
     }
 
     // ---- operations -------------------------------------------------------------------------
@@ -1134,6 +1127,14 @@ fn id_number<S: std::borrow::Borrow<Schema>>(name: &str, ty: Ty, schema: &Refere
         Ty::Num(_) if plain_number && naming::is_id_like(name) => Ty::Int(64),
         Ty::Vec(inner) if naming::is_id_like(name) && matches!(*inner, Ty::Num(64)) => Ty::Vec(Box::new(Ty::Int(64))),
         t => t,
+    }
+}
+
+/// An `allOf` member that lowered to a named type is included flat (once); anything else (a
+/// scalar or an untyped member) adds no fields.
+fn push_flatten(t: Ty, flatten: &mut Vec<Ty>) {
+    if matches!(t, Ty::Shape(_)) && !flatten.contains(&t) {
+        flatten.push(t);
     }
 }
 

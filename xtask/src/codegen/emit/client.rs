@@ -269,11 +269,6 @@ fn api_path(api: &Api) -> String {
     after.find('/').map(|i| after[i..].to_string()).unwrap_or_default()
 }
 
-/// The type a setter or argument stores for a parameter.
-fn stored_type(p: &Param, models: &TokenStream) -> TokenStream {
-    rust_type(&p.ty, models)
-}
-
 /// (argument type, conversion expression) for taking a value of this type from a caller.
 fn arg_type(ty: &TypeRef, models: &TokenStream, name: &syn::Ident) -> (TokenStream, TokenStream) {
     match ty {
@@ -486,7 +481,7 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
     for p in &o.params {
         let n = ident(&p.rust_name);
         let wire = &p.wire;
-        let ty = stored_type(p, models);
+        let ty = rust_type(&p.ty, models);
         if let Some(ph) = &p.placeholder {
             fields.push(quote!(#n: ::std::vec::Vec<(::std::string::String, #ty)>));
             let (arg_ty, conv) = arg_type(&p.ty, models, &ident("values"));
