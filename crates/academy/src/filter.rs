@@ -32,24 +32,25 @@
 //! [`Filter::and`](FilterExt::and) and [`Filter::or`](FilterExt::or) come
 //! from the [`FilterExt`] trait (the generated [`Filter`] is a type of another
 //! crate, so its constructors have to live in a trait): import it next to
-//! [`Filter`]. Their items are anything that converts into a [`Term`]: a
-//! [`Condition`] (what [`Property`] builds), a nested [`Filter`], or a
-//! generated [`FilterTerm`]. To mix conditions and filters in one array,
-//! convert the items with `Term::from` / `.into()`:
+//! [`Filter`]. Their items are anything that converts into a [`FilterTerm`]:
+//! a [`Condition`] (what [`Property`] builds), a nested [`Filter`] (the
+//! generator emits those `From` impls), or a [`FilterTerm`] itself. To mix
+//! conditions and filters in one array, convert the items with
+//! `FilterTerm::from` / `.into()`:
 //!
 //! ```
-//! use app_academy::filter::{Filter, FilterExt, Property, Term};
+//! use app_academy::filter::{Filter, FilterExt, FilterTerm, Property};
 //!
 //! let name = Property::new("name");
 //! let filter = Filter::and([
-//!     Term::from(name.ends_with("s")),
+//!     FilterTerm::from(name.ends_with("s")),
 //!     Filter::or([name.equals_to("Gandhi"), name.equals_to("Rocky")]).into(),
 //! ]);
 //! # let _ = filter;
 //! ```
 //!
 //! An empty `and`/`or` list is left out of the JSON (the generated type skips
-//! empty lists), so `Filter::and(Vec::<Term>::new())` serializes as `{}`.
+//! empty lists), so `Filter::and(Vec::<FilterTerm>::new())` serializes as `{}`.
 
 pub use academy_client::models::{Condition, Filter, FilterTerm};
 
@@ -111,46 +112,6 @@ impl Property {
     }
 }
 
-/// One item of an `and`/`or` list: a [`Condition`] or a nested [`Filter`].
-///
-/// It exists because the generated [`FilterTerm`] has no `From<Condition>` /
-/// `From<Filter>` conversions and this crate cannot add them (both types
-/// belong to the generated crate); `Term` has them, and converts into a
-/// [`FilterTerm`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct Term(FilterTerm);
-
-impl Term {
-    /// The generated item.
-    pub fn into_inner(self) -> FilterTerm {
-        self.0
-    }
-}
-
-impl From<Condition> for Term {
-    fn from(condition: Condition) -> Self {
-        Term(FilterTerm::Condition(condition))
-    }
-}
-
-impl From<Filter> for Term {
-    fn from(filter: Filter) -> Self {
-        Term(FilterTerm::Filter(filter))
-    }
-}
-
-impl From<FilterTerm> for Term {
-    fn from(term: FilterTerm) -> Self {
-        Term(term)
-    }
-}
-
-impl From<Term> for FilterTerm {
-    fn from(term: Term) -> Self {
-        term.0
-    }
-}
-
 mod sealed {
     pub trait Sealed {}
     impl Sealed for super::Filter {}
@@ -164,28 +125,28 @@ pub trait FilterExt: sealed::Sealed + Sized {
     fn and<I>(terms: I) -> Self
     where
         I: IntoIterator,
-        I::Item: Into<Term>;
+        I::Item: Into<FilterTerm>;
 
     /// `{"or": [...]}`: at least one item must match.
     fn or<I>(terms: I) -> Self
     where
         I: IntoIterator,
-        I::Item: Into<Term>;
+        I::Item: Into<FilterTerm>;
 }
 
 fn collect<I>(terms: I) -> Vec<FilterTerm>
 where
     I: IntoIterator,
-    I::Item: Into<Term>,
+    I::Item: Into<FilterTerm>,
 {
-    terms.into_iter().map(|t| t.into().0).collect()
+    terms.into_iter().map(Into::into).collect()
 }
 
 impl FilterExt for Filter {
     fn and<I>(terms: I) -> Self
     where
         I: IntoIterator,
-        I::Item: Into<Term>,
+        I::Item: Into<FilterTerm>,
     {
         Filter {
             and: collect(terms),
@@ -196,7 +157,7 @@ impl FilterExt for Filter {
     fn or<I>(terms: I) -> Self
     where
         I: IntoIterator,
-        I::Item: Into<Term>,
+        I::Item: Into<FilterTerm>,
     {
         Filter {
             or: collect(terms),

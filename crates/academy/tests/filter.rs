@@ -2,7 +2,7 @@
 
 mod common;
 
-use app_academy::filter::{Condition, Filter, FilterExt, FilterTerm, Property, Term};
+use app_academy::filter::{Condition, Filter, FilterExt, FilterTerm, Property};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -107,9 +107,9 @@ fn mixed_items_and_generated_terms() {
         ..Condition::default()
     });
     let filter = Filter::or([
-        Term::from(name.equals_to("Rocky")),
+        FilterTerm::from(name.equals_to("Rocky")),
         Filter::and([name.starts_with("G")]).into(),
-        generated.into(),
+        generated,
     ]);
     assert_eq!(
         serde_json::to_value(&filter).unwrap(),
@@ -119,13 +119,13 @@ fn mixed_items_and_generated_terms() {
             {"property": "year", "equalsTo": "1976"},
         ]})
     );
-    let term: FilterTerm = Term::from(name.contains("x")).into();
-    assert_eq!(term, Term::from(name.contains("x")).into_inner());
+    let term: FilterTerm = name.contains("x").into();
+    assert_eq!(term, FilterTerm::Condition(name.contains("x")));
 }
 
 #[test]
 fn empty_list_is_left_out() {
-    let filter = Filter::and(Vec::<Term>::new());
+    let filter = Filter::and(Vec::<FilterTerm>::new());
     assert_eq!(serde_json::to_value(&filter).unwrap(), json!({}));
 }
 
