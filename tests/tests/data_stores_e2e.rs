@@ -1,8 +1,9 @@
 //! The generated pagination: `data_stores().list(team).limit(n).stream()` walks every page of a
-//! list with Make's `pg[offset]`/`pg[limit]`, in order, and stops after a short page; `send()`
+//! list with Make's `pg[offset]`/`pg[limit]`, in order, and stops after a page shorter than the
+//! limit the server echoes (not the one asked for), or fails if the offset is ignored; `send()`
 //! takes one page. Also the typed `pg[sortDir]` and `cols[]` parameters on the wire.
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use make_client::models::{CreateDataStoreBody, ListDataStoresCol, ListDataStoresSortBy};
 use make_client::{Client, RetryPolicy, SortDir};
 use serde_json::{json, Value};
@@ -13,17 +14,26 @@ fn client(server: &MockServer) -> Client {
     Client::builder("secret-token").base_url(server.uri()).allow_insecure_http().retry_policy(RetryPolicy::none()).build().unwrap()
 }
 
-/// Serves `total` data stores, honouring `pg[offset]` and `pg[limit]` like Make does.
+/// Serves `total` data stores, honouring `pg[offset]` and `pg[limit]` like Make does: at most
+/// `cap` items per page, echoing the limit it applied.
 struct Pages {
     total: i64,
+    cap: i64,
+    ignore_offset: bool,
+}
+
+impl Pages {
+    fn new(total: i64) -> Self {
+        Pages { total, cap: 10_000, ignore_offset: false }
+    }
 }
 
 impl Respond for Pages {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         let q: Vec<(String, String)> = req.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
         let get = |name: &str| q.iter().find(|(k, _)| k == name).map(|(_, v)| v.parse::<i64>().unwrap());
-        let offset = get("pg[offset]").unwrap_or(0);
-        let limit = get("pg[limit]").unwrap_or(10_000);
+        let offset = if self.ignore_offset { 0 } else { get("pg[offset]").unwrap_or(0) };
+        let limit = get("pg[limit]").unwrap_or(10).min(self.cap);
         let items: Vec<Value> = (offset..(offset + limit).min(self.total))
             .map(|i| json!({"id": i, "name": format!("store {i}"), "records": 0, "size": "0", "maxSize": "1048576", "teamId": 35}))
             .collect();
@@ -38,7 +48,7 @@ fn pairs(req: &Request) -> Vec<(String, String)> {
 #[tokio::test]
 async fn stream_walks_2500_items_in_three_pages_of_1000() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/data-stores")).respond_with(Pages { total: 2500 }).mount(&server).await;
+    Mock::given(method("GET")).and(path("/data-stores")).respond_with(Pages::new(2500)).mount(&server).await;
 
     let items: Vec<_> = client(&server).data_stores().list(35).limit(1000).stream().try_collect().await.unwrap();
 
@@ -53,9 +63,31 @@ async fn stream_walks_2500_items_in_three_pages_of_1000() {
 }
 
 #[tokio::test]
+async fn stream_with_a_limit_above_the_server_cap_yields_every_item() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/data-stores")).respond_with(Pages { cap: 1000, ..Pages::new(2500) }).mount(&server).await;
+    let items: Vec<_> = client(&server).data_stores().list(35).limit(5000).stream().try_collect().await.unwrap();
+    assert_eq!(items.len(), 2500);
+    assert!(items.iter().enumerate().all(|(i, s)| s.id == Some(i as i64)), "items out of order or repeated");
+    let offsets: Vec<String> = server.received_requests().await.unwrap().iter().map(|r| pairs(r)[1].1.clone()).collect();
+    assert_eq!(offsets, ["0", "1000", "2000"]);
+}
+
+#[tokio::test]
+async fn stream_from_a_server_that_ignores_the_offset_ends_with_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/data-stores")).respond_with(Pages { ignore_offset: true, ..Pages::new(2500) }).mount(&server).await;
+    let results: Vec<_> = client(&server).data_stores().list(35).limit(100).stream().collect().await;
+    assert_eq!(results.len(), 101, "one page, then the error");
+    let err = results[100].as_ref().unwrap_err();
+    assert_eq!(err.kind(), "pagination", "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
 async fn stream_of_an_exact_multiple_asks_once_more_and_stops_on_the_empty_page() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/data-stores")).respond_with(Pages { total: 200 }).mount(&server).await;
+    Mock::given(method("GET")).and(path("/data-stores")).respond_with(Pages::new(200)).mount(&server).await;
     let items: Vec<_> = client(&server).data_stores().list(35).limit(100).stream().try_collect().await.unwrap();
     assert_eq!(items.len(), 200);
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
@@ -64,7 +96,7 @@ async fn stream_of_an_exact_multiple_asks_once_more_and_stops_on_the_empty_page(
 #[tokio::test]
 async fn send_takes_one_page_with_typed_sorting_and_columns() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/data-stores")).respond_with(Pages { total: 50 }).mount(&server).await;
+    Mock::given(method("GET")).and(path("/data-stores")).respond_with(Pages::new(50)).mount(&server).await;
     let page = client(&server)
         .data_stores()
         .list(35)

@@ -102,6 +102,17 @@ pub enum Error {
         body_start: String,
     },
 
+    /// A paginated list could not be walked to its end: the server does not honour
+    /// `pg[offset]` (it echoed another offset, or answered with the previous page again). The
+    /// items yielded before this error are the list's first items, none repeated.
+    #[error("{operation}: {message}")]
+    Pagination {
+        /// The operation name.
+        operation: &'static str,
+        /// What the server did.
+        message: String,
+    },
+
     /// A 2xx response whose body did not decode into the expected type.
     #[error(
         "{operation}: could not decode the HTTP {status} response at `{path}`: {message}; \
@@ -184,6 +195,7 @@ impl Error {
             Error::Api { .. } => "api",
             Error::Status { .. } => "status",
             Error::Decode { .. } => "decode",
+            Error::Pagination { .. } => "pagination",
         }
     }
 
@@ -196,7 +208,8 @@ impl Error {
             | Error::Transport { operation, .. }
             | Error::Api { operation, .. }
             | Error::Status { operation, .. }
-            | Error::Decode { operation, .. } => Some(operation),
+            | Error::Decode { operation, .. }
+            | Error::Pagination { operation, .. } => Some(operation),
             Error::Config(_) => None,
         }
     }

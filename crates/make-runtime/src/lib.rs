@@ -53,7 +53,7 @@ pub use reqwest_middleware;
 
 pub use client::{ApiInfo, Client, ClientBuilder, Operation};
 pub use error::{ApiError, Error, ErrorCode};
-pub use paginate::{paginate, SortDir};
+pub use paginate::{paginate, Page, SortDir};
 pub use rate_limit::{Plan, RateLimit};
 pub use request::RequestBuilder;
 pub use retry::RetryPolicy;

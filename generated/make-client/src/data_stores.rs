@@ -146,9 +146,9 @@ impl ListDataStores {
         }
         request.send_json::<crate::models::ListDataStoresResponse>().await
     }
-    /// Every item of every page, in order: sends `GET /data-stores` once per page, advancing `pg[offset]` by the page size, and ends after a page with fewer items than asked for.
+    /// Every item of every page, in order: sends `GET /data-stores` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
-    /// The page size is the `limit` you set, or 100. To take one page only, use [`Self::send`].
+    /// The page size asked for is the `limit` you set, or 100. To take one page only, use [`Self::send`].
     pub fn stream(
         self,
     ) -> impl ::make_runtime::Stream<
@@ -161,6 +161,7 @@ impl ListDataStores {
             .unwrap_or(100);
         let start = self.offset.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
         ::make_runtime::paginate(
+            LIST_DATA_STORES.name,
             start,
             page_size,
             move |offset, limit| {
@@ -169,7 +170,12 @@ impl ListDataStores {
                 page.limit = i64::try_from(limit).ok();
                 async move {
                     let response = page.send().await?;
-                    ::std::result::Result::Ok(response.data_stores)
+                    let pg = response.pg.as_ref();
+                    ::std::result::Result::Ok(
+                        ::make_runtime::Page::new(response.data_stores)
+                            .echoed_limit(pg.and_then(|pg| pg.limit))
+                            .echoed_offset(pg.and_then(|pg| pg.offset)),
+                    )
                 }
             },
         )

@@ -178,6 +178,22 @@ pub struct Pagination {
     pub items_optional: bool,
     /// Type of one item.
     pub item: TypeRef,
+    /// The response's `pg` object, when its type declares `limit` or `offset`: the runtime reads
+    /// the page size and offset the server applied from it.
+    pub echo: Option<PageEcho>,
+}
+
+/// Where a list response echoes Make's `pg` object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageEcho {
+    /// Rust name of the response field (`pg`).
+    pub field: String,
+    /// Whether that field is optional.
+    pub optional: bool,
+    /// Rust name of its integer `limit` field and whether that is optional.
+    pub limit: Option<(String, bool)>,
+    /// Rust name of its integer `offset` field and whether that is optional.
+    pub offset: Option<(String, bool)>,
 }
 
 /// A request body.

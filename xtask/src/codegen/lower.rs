@@ -1116,7 +1116,23 @@ fn pagination(params: &[ir::Param], response: &ir::Response, types: &[ir::TypeDe
         items_field: items.rust_name.clone(),
         items_optional: items.is_option(),
         item: (**item).clone(),
+        echo: page_echo(fields, types),
     })
+}
+
+/// The response's `pg` field, when its type is an object with an integer `limit` or `offset`.
+fn page_echo(fields: &[ir::Field], types: &[ir::TypeDef]) -> Option<ir::PageEcho> {
+    let pg = fields.iter().find(|f| f.wire == "pg")?;
+    let TypeRef::Named(name) = &pg.ty else { return None };
+    let ir::TypeKind::Struct { fields: pg_fields, .. } = &types.iter().find(|t| &t.name == name)?.kind else { return None };
+    let integer = |wire: &str| {
+        pg_fields
+            .iter()
+            .find(|f| f.wire == wire && matches!(f.ty, TypeRef::Integer { .. }))
+            .map(|f| (f.rust_name.clone(), f.is_option()))
+    };
+    let (limit, offset) = (integer("limit"), integer("offset"));
+    (limit.is_some() || offset.is_some()).then(|| ir::PageEcho { field: pg.rust_name.clone(), optional: pg.is_option(), limit, offset })
 }
 
 /// A `number` without a format in an ID-like property or parameter is an integer: IDs are never

@@ -564,8 +564,23 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
         let items = ident(&pg.items_field);
         let item = rust_type(&pg.item, models);
         let take = if pg.items_optional { quote!(response.#items.unwrap_or_default()) } else { quote!(response.#items) };
+        // The `pg` echo's limit and offset, as `Option`s, read before the items move out.
+        let echo = pg.echo.as_ref().map(|e| {
+            let field = ident(&e.field);
+            let pg_ref = if e.optional { quote!(response.#field.as_ref()) } else { quote!(::std::option::Option::Some(&response.#field)) };
+            let read = |f: &Option<(String, bool)>, setter: TokenStream| {
+                f.as_ref().map(|(name, optional)| {
+                    let name = ident(name);
+                    let get = if *optional { quote!(and_then(|pg| pg.#name)) } else { quote!(map(|pg| pg.#name)) };
+                    quote!(.#setter(pg.#get))
+                })
+            };
+            let (limit, offset) = (read(&e.limit, quote!(echoed_limit)), read(&e.offset, quote!(echoed_offset)));
+            (quote!(let pg = #pg_ref;), quote!(#limit #offset))
+        });
+        let (read_echo, set_echo) = echo.unzip();
         let doc = docs::attrs(&format!(
-            "Every item of every page, in order: sends `{} {}` once per page, advancing `pg[offset]` by the page size, and ends after a page with fewer items than asked for.\n\nThe page size is the `{}` you set, or {DEFAULT_PAGE_SIZE}. To take one page only, use [`Self::send`].",
+            "Every item of every page, in order: sends `{} {}` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.\n\nThe page size asked for is the `{}` you set, or {DEFAULT_PAGE_SIZE}. To take one page only, use [`Self::send`].",
             o.http_method, o.path, pg.limit
         ));
         let page_size = proc_macro2::Literal::u64_unsuffixed(DEFAULT_PAGE_SIZE);
@@ -574,13 +589,14 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
             pub fn stream(self) -> impl ::make_runtime::Stream<Item = ::std::result::Result<#item, ::make_runtime::Error>> + ::std::marker::Send + 'static {
                 let page_size = self.#limit.and_then(|n| u64::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(#page_size);
                 let start = self.#offset.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
-                ::make_runtime::paginate(start, page_size, move |offset, limit| {
+                ::make_runtime::paginate(#op_static.name, start, page_size, move |offset, limit| {
                     let mut page = self.clone();
                     page.#offset = i64::try_from(offset).ok();
                     page.#limit = i64::try_from(limit).ok();
                     async move {
                         let response = page.send().await?;
-                        ::std::result::Result::Ok(#take)
+                        #read_echo
+                        ::std::result::Result::Ok(::make_runtime::Page::new(#take) #set_echo)
                     }
                 })
             }
