@@ -1,7 +1,8 @@
 //! The generator on documents that are not the Connections page: another Make reference page
 //! (pagination, `number` IDs, OPTIONS, `text/plain`, GitBook escapes and `<br>`, a tag with no
 //! description, no config file) and a plain YAML OpenAPI file (keywords as names, recursion,
-//! `oneOf`, nullable, odd enum values, maps, binary bodies, header parameters). The output is
+//! `oneOf`, nullable, odd enum values, maps, binary bodies, header parameters), and nested sections
+//! (`Scenarios > Logs`, `Users > Me > API Tokens`) written with several separators. The output is
 //! snapshotted, written to a folder outside the workspace, and must build there clippy-clean.
 
 mod common;
@@ -31,5 +32,51 @@ fn good_fixtures_generate_and_their_crates_build_clippy_clean_elsewhere() {
         .status()
         .unwrap();
     assert!(status.success(), "the generated fixture crates in {} do not build clippy-clean", out.display());
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+/// `tests/fixtures/good/nested-sections`: tags written with `>`, `/` and ` - ` become handles
+/// under their parents, two spellings of one section are one handle, a parent with no operations
+/// of its own still gets a handle, and an operation named like a child handle yields to it.
+#[test]
+fn nested_sections_become_nested_handles() {
+    let root = common::root();
+    let out = common::temp_dir("nested-out");
+    let generated = common::generate(&root.join("tests/fixtures/good"), "tests/fixtures/good", &out);
+    let api = generated.apis.iter().find(|a| a.name == "nested-sections").unwrap();
+    let handles: Vec<(String, &str, usize)> = api.groups.iter().map(|g| (g.path.join("."), g.rust_name.as_str(), g.operations.len())).collect();
+    assert_eq!(
+        handles,
+        [
+            ("scenarios".to_string(), "Scenarios", 2),
+            ("scenarios.logs".into(), "ScenarioLogs", 2),
+            ("sdk_apps".into(), "SdkApps", 0),
+            ("sdk_apps.rpcs".into(), "SdkAppRpcs", 1),
+            ("users".into(), "Users", 0),
+            ("users.me".into(), "UserMe", 0),
+            ("users.me.api_tokens".into(), "UserMeApiTokens", 2),
+        ]
+    );
+    let ids: Vec<&str> = api.operations().map(|(_, o)| o.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["scenarios.list", "scenarios.get_logs", "scenarios.logs.list", "scenarios.logs.get", "sdk_apps.rpcs.list", "users.me.api_tokens.list", "users.me.api_tokens.create"]
+    );
+    let files: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).filter(|p| p.starts_with("nested-sections-client/src/")).collect();
+    assert_eq!(
+        files,
+        [
+            "nested-sections-client/src/lib.rs",
+            "nested-sections-client/src/scenarios.rs",
+            "nested-sections-client/src/scenarios/logs.rs",
+            "nested-sections-client/src/sdk_apps.rs",
+            "nested-sections-client/src/sdk_apps/rpcs.rs",
+            "nested-sections-client/src/users.rs",
+            "nested-sections-client/src/users/me.rs",
+            "nested-sections-client/src/users/me/api_tokens.rs",
+        ]
+    );
+    let me = generated.files.iter().find(|f| f.path == "nested-sections-client/src/users/me.rs").unwrap();
+    assert!(me.contents.contains("pub mod api_tokens;") && me.contents.contains("pub fn api_tokens(&self) -> api_tokens::UserMeApiTokens"), "{}", me.contents);
     let _ = std::fs::remove_dir_all(&out);
 }

@@ -71,14 +71,20 @@ pub struct ScopeDef {
     pub operations: Vec<String>,
 }
 
-/// The operations of one tag.
+/// The operations of one section of the docs (one tag). A nested section (`Scenarios > Logs`)
+/// is a handle reached through its parent's (`client.scenarios().logs()`); a parent section with
+/// no operations of its own still gets a handle.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
-    /// The tag as written in the docs.
+    /// The tag as written in the docs (the first spelling seen, when several tags name the same
+    /// section; the joined sections for a parent that has no tag of its own).
     pub tag: String,
-    /// Handle type (`Connections`).
+    /// Accessors from the client down to this handle (`["scenarios", "logs"]`); also the module
+    /// path (`crate::scenarios::logs`).
+    pub path: Vec<String>,
+    /// Handle type (`Connections`, `ScenarioLogs`).
     pub rust_name: String,
-    /// Accessor on the client and module name (`connections`).
+    /// Accessor on the parent handle (or the client) and module name: the last of `path`.
     pub accessor: String,
     /// The tag's description.
     pub docs: Option<String>,
@@ -371,7 +377,30 @@ impl Field {
     }
 }
 
+impl Group {
+    /// `scenarios::logs`
+    pub fn module_path(&self) -> String {
+        self.path.join("::")
+    }
+
+    /// `scenarios().logs()`: the calls from a client to this handle.
+    pub fn call_chain(&self) -> String {
+        self.path.iter().map(|a| format!("{a}()")).collect::<Vec<_>>().join(".")
+    }
+
+    /// True for a handle directly under the client.
+    pub fn is_top_level(&self) -> bool {
+        self.path.len() == 1
+    }
+}
+
 impl Api {
+    /// The handles directly under `parent` (under the client for `None`), in the docs' order.
+    pub fn children<'a>(&'a self, parent: Option<&'a Group>) -> impl Iterator<Item = &'a Group> + 'a {
+        let prefix: &[String] = parent.map_or(&[], |p| &p.path);
+        self.groups.iter().filter(move |g| g.path.len() == prefix.len() + 1 && g.path.starts_with(prefix))
+    }
+
     /// Every operation, group by group.
     pub fn operations(&self) -> impl Iterator<Item = (&Group, &Operation)> {
         self.groups.iter().flat_map(|g| g.operations.iter().map(move |o| (g, o)))

@@ -54,10 +54,18 @@ pub fn lower(api_name: &str, config: &ApiConfig, config_file: &str, merged: &Mer
             let origin = merged.origin(path, method);
             let loc = origin.map(|o| o.location.clone()).unwrap_or_else(|| fallback_loc.clone());
             let tag = op.tags.first().cloned().unwrap_or_else(|| default_tag(path));
-            let gi = match groups.iter().position(|g| g.tag == tag) {
-                Some(i) => i,
+            let sections = naming::tag_sections(&tag);
+            let group_path = group_path(&sections);
+            // Tags that name the same section (`Scenarios > Logs`, `Scenarios / Logs`) are one handle.
+            let gi = match groups.iter().position(|g| g.path == group_path) {
+                Some(i) => {
+                    if !groups[i].tags.contains(&tag) {
+                        groups[i].tags.push(tag.clone());
+                    }
+                    i
+                }
                 None => {
-                    groups.push(RawGroup { tag: tag.clone(), ops: Vec::new() });
+                    groups.push(RawGroup { tags: vec![tag.clone()], sections: sections.clone(), path: group_path, ops: Vec::new() });
                     groups.len() - 1
                 }
             };
@@ -68,7 +76,7 @@ pub fn lower(api_name: &str, config: &ApiConfig, config_file: &str, merged: &Mer
                 .or_else(|| origin.and_then(|o| o.heading.clone()))
                 .unwrap_or_else(|| naming::summary_from_path(method, path));
             let key = format!("{} {}", method.to_uppercase(), path);
-            let mut names = naming::operation(&summary, &tag);
+            let mut names = naming::operation(&summary, &sections.join(" "));
             if let Some(m) = config.names.operations.get(&key) {
                 names.method = naming::snake(m);
             }
@@ -84,19 +92,22 @@ pub fn lower(api_name: &str, config: &ApiConfig, config_file: &str, merged: &Mer
         }
     }
 
+    let groups = nest_groups(groups);
     let names = l.name_shapes(config, config_file);
     let types = l.type_defs(&names);
     let groups = l.finish_groups(groups, &names, &types);
 
     let tag_docs: BTreeMap<&str, Option<String>> =
         merged.doc.tags.iter().map(|t| (t.name.as_str(), t.description.clone())).collect();
-    let mut used_accessors = BTreeSet::new();
     let groups: Vec<ir::Group> = groups
         .into_iter()
-        .map(|(tag, operations)| {
-            let accessor = naming::unique(naming::snake(&tag), |n| used_accessors.contains(n) || n == "client" || n == "models");
-            used_accessors.insert(accessor.clone());
-            ir::Group { docs: tag_docs.get(tag.as_str()).cloned().flatten(), rust_name: naming::pascal(&accessor), accessor, tag, operations }
+        .map(|(g, operations)| ir::Group {
+            docs: g.tags.iter().find_map(|t| tag_docs.get(t.as_str()).cloned().flatten()),
+            rust_name: naming::handle_type(&g.sections),
+            accessor: g.path.last().cloned().unwrap_or_default(),
+            tag: g.tags.first().cloned().unwrap_or_else(|| g.sections.join(" > ")),
+            path: g.path,
+            operations,
         })
         .collect();
 
@@ -137,6 +148,59 @@ pub fn lower(api_name: &str, config: &ApiConfig, config_file: &str, merged: &Mer
         types,
     };
     l.diags.into_result(api)
+}
+
+/// Names a client method cannot take (`Client::new`, the `models` re-export, the `catalogue`
+/// module...), and names a handle method cannot take (its constructor).
+const CLIENT_RESERVED: &[&str] = &["client", "models", "catalogue", "new", "builder", "runtime"];
+const HANDLE_RESERVED: &[&str] = &["new"];
+
+/// Accessors from the client to a section's handle: one per section, each a snake_case name.
+fn group_path(sections: &[String]) -> Vec<String> {
+    sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let reserved = if i == 0 { CLIENT_RESERVED } else { HANDLE_RESERVED };
+            naming::unique(naming::snake(s), |n| reserved.contains(&n))
+        })
+        .collect()
+}
+
+/// Adds a handle for every parent section that has no operations of its own (`Users > Me` when
+/// only `Users > Me > API Tokens` has operations), then puts every handle right after its parent:
+/// sections in the order the docs first mention them, each followed by its subsections.
+fn nest_groups(groups: Vec<RawGroup>) -> Vec<RawGroup> {
+    let mut groups = groups;
+    let mut i = 0;
+    while i < groups.len() {
+        for len in 1..groups[i].path.len() {
+            let prefix = groups[i].path[..len].to_vec();
+            if !groups.iter().any(|g| g.path == prefix) {
+                let sections = groups[i].sections[..len].to_vec();
+                groups.insert(i, RawGroup { tags: Vec::new(), sections, path: prefix, ops: Vec::new() });
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    fn visit(i: usize, groups: &[RawGroup], order: &mut Vec<usize>) {
+        order.push(i);
+        let path = &groups[i].path;
+        for (j, g) in groups.iter().enumerate() {
+            if g.path.len() == path.len() + 1 && g.path.starts_with(path) {
+                visit(j, groups, order);
+            }
+        }
+    }
+    let mut order = Vec::with_capacity(groups.len());
+    for (i, g) in groups.iter().enumerate() {
+        if g.path.len() == 1 {
+            visit(i, &groups, &mut order);
+        }
+    }
+    let mut slots: Vec<Option<RawGroup>> = groups.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 fn default_tag(path: &str) -> String {
@@ -218,7 +282,12 @@ fn auth(doc: &OpenAPI, config: &ApiConfig) -> ir::Auth {
 }
 
 struct RawGroup {
-    tag: String,
+    /// Every tag naming this section, first seen first.
+    tags: Vec<String>,
+    /// The sections of the first tag (`["Scenarios", "Logs"]`).
+    sections: Vec<String>,
+    /// Accessors from the client (`["scenarios", "logs"]`).
+    path: Vec<String>,
     ops: Vec<RawOp>,
 }
 
@@ -1017,19 +1086,31 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn finish_groups(&self, groups: Vec<RawGroup>, names: &[String], types: &[ir::TypeDef]) -> Vec<(String, Vec<ir::Operation>)> {
+    fn finish_groups(&self, mut groups: Vec<RawGroup>, names: &[String], types: &[ir::TypeDef]) -> Vec<(RawGroup, Vec<ir::Operation>)> {
+        let paths: Vec<Vec<String>> = groups.iter().map(|g| g.path.clone()).collect();
         let mut out = Vec::new();
-        for g in groups {
-            let accessor = naming::snake(&g.tag);
-            let mut methods = BTreeSet::new();
-            let mut builders: BTreeSet<String> = [naming::pascal(&accessor)].into_iter().collect();
+        for mut g in groups.drain(..) {
+            // A child handle's accessor wins over an operation of the same name: the method then
+            // takes its builder's name (`logs` -> `list_scenario_logs`).
+            let mut methods: BTreeSet<String> = paths
+                .iter()
+                .filter(|p| p.len() == g.path.len() + 1 && p.starts_with(&g.path))
+                .filter_map(|p| p.last().cloned())
+                .chain(HANDLE_RESERVED.iter().map(|s| s.to_string()))
+                .collect();
+            let mut builders: BTreeSet<String> = [naming::handle_type(&g.sections)].into_iter().collect();
+            let id_prefix = g.path.join(".");
             let mut ops = Vec::new();
-            for op in g.ops {
-                let mut method = op.names.method.clone();
-                if methods.contains(&method) {
-                    method = naming::snake(&op.names.builder);
-                }
-                let method = naming::unique(method, |n| methods.contains(n));
+            for op in std::mem::take(&mut g.ops) {
+                // Taken (by an earlier operation or a child handle): the full summary, then the
+                // HTTP method before it (`logs` -> `get_logs`), then a number.
+                let candidates = [
+                    op.names.method.clone(),
+                    naming::snake(&op.names.builder),
+                    naming::snake(&format!("{} {}", op.http_method.to_lowercase(), op.names.builder)),
+                ];
+                let method = candidates.iter().find(|m| !methods.contains(*m)).cloned();
+                let method = naming::unique(method.unwrap_or_else(|| candidates[0].clone()), |n| methods.contains(n));
                 methods.insert(method.clone());
                 let builder = naming::unique(op.names.builder.clone(), |n| builders.contains(n));
                 builders.insert(builder.clone());
@@ -1077,7 +1158,7 @@ impl<'a> Lowerer<'a> {
                 let pagination = pagination(&params, &response, types);
                 ops.push(ir::Operation {
                     pagination,
-                    id: format!("{accessor}.{method}"),
+                    id: format!("{id_prefix}.{method}"),
                     method_name: method,
                     builder,
                     doc_slug: doc_slug(&op.http_method, &op.path),
@@ -1093,7 +1174,7 @@ impl<'a> Lowerer<'a> {
                     source: op.loc,
                 });
             }
-            out.push((g.tag, ops));
+            out.push((g, ops));
         }
         out
     }

@@ -16,9 +16,82 @@ const KEYWORDS: &[&str] = &[
 /// Words dropped from summaries when naming operations.
 const FILLER: &[&str] = &["a", "an", "the", "if", "is", "of", "for", "by", "with", "to"];
 
-/// Replaces everything that is not alphanumeric by a space, so heck sees word boundaries.
+/// Mixed-case words that heck would split (`OAuth` -> `o_auth`) written as one word.
+const MIXED_CASE_WORDS: &[(&str, &str)] = &[("OAuth", "Oauth"), ("GraphQL", "Graphql"), ("IPv4", "Ipv4"), ("IPv6", "Ipv6"), ("iOS", "Ios")];
+
+/// Replaces everything that is not alphanumeric by a space, so heck sees word boundaries, and
+/// writes acronyms the way a person reads them: a plural acronym is one word (`RPCs` -> `Rpcs`,
+/// `userIDs` -> `userIds`; heck alone gives `rp_cs`, `user_i_ds`), and so are the few mixed-case
+/// words of [`MIXED_CASE_WORDS`].
 fn words(s: &str) -> String {
-    s.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect()
+    let mut s: String = s.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    for (from, to) in MIXED_CASE_WORDS {
+        if s.contains(from) {
+            s = s.replace(from, to);
+        }
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        // An upper-case run of two or more letters, then a lone `s`: a plural acronym.
+        let run = chars[i..].iter().take_while(|c| c.is_uppercase()).count();
+        let plural_s = chars.get(i + run) == Some(&'s') && !chars.get(i + run + 1).is_some_and(|c| c.is_lowercase());
+        if run >= 2 && plural_s {
+            out.push(chars[i]);
+            out.extend(chars[i + 1..i + run].iter().flat_map(|c| c.to_lowercase()));
+            out.push('s');
+            i += run + 1;
+        } else if run > 0 {
+            out.extend(&chars[i..i + run]);
+            i += run;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The sections of a tag, outermost first. Make writes a nested section of its reference into
+/// the tag, with whichever separator the page's author chose: `Scenarios > Logs`,
+/// `Scenarios / Logs`, `SDK Apps - RPCs`, `Users: Me: API Tokens`, `Data stores.Data`. A hyphen is
+/// a separator only with spaces around it (`On-prem agents` is one section) and a dot only
+/// between words (`v2.1` is one).
+pub fn tag_sections(tag: &str) -> Vec<String> {
+    let chars: Vec<char> = tag.chars().collect();
+    let mut sections = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        let separator = match c {
+            '>' | '/' | '\\' | '|' | ':' | '»' | '›' | '→' => true,
+            '.' => !(before.is_some_and(|b| b.is_ascii_digit()) && after.is_some_and(|a| a.is_ascii_digit())),
+            '-' | '–' | '—' => before.is_none_or(char::is_whitespace) && after.is_none_or(char::is_whitespace),
+            _ => false,
+        };
+        if separator {
+            sections.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    sections.push(current);
+    let sections: Vec<String> =
+        sections.iter().map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| s.chars().any(char::is_alphanumeric)).collect();
+    if sections.is_empty() { vec![tag.trim().to_string()] } else { sections }
+}
+
+/// The handle type of a (nested) section: the parents in singular, then the section itself:
+/// `["Scenarios", "Logs"]` -> `ScenarioLogs`, `["SDK Apps", "RPCs"]` -> `SdkAppRpcs`.
+pub fn handle_type(sections: &[String]) -> String {
+    let mut words: Vec<String> = Vec::new();
+    if let Some((last, parents)) = sections.split_last() {
+        words.extend(parents.iter().map(|p| singular_name(p)));
+        words.push(snake(last));
+    }
+    pascal(&words.join("_"))
 }
 
 fn ascii_only(s: &str) -> String {
@@ -262,11 +335,73 @@ mod tests {
             ("List data stores", "Data stores", "list", "ListDataStores"),
             ("Connections", "Connections", "connections", "Connections"),
             ("Delete type", "Things", "delete_type", "DeleteType"),
+            // Nested sections: every section's noun is dropped from the method.
+            ("List scenario logs", "Scenarios > Logs", "list", "ListScenarioLogs"),
+            ("Get execution details", "Scenarios > Logs", "get_execution_details", "GetExecutionDetails"),
+            ("List API tokens", "Users > Me > API Tokens", "list", "ListApiTokens"),
+            ("Create API token", "Users / Me / API Tokens", "create", "CreateApiToken"),
+            ("List RPCs", "SDK Apps > RPCs", "list", "ListRpcs"),
+            ("Test RPC", "SDK Apps > RPCs", "test", "TestRpc"),
+            ("Get current user", "Users > Me", "get_current", "GetCurrentUser"),
+            ("List data store records", "Data stores > Records", "list", "ListDataStoreRecords"),
         ] {
             let n = operation(summary, group);
             assert_eq!((n.method.as_str(), n.builder.as_str()), (method, builder), "{summary}");
             assert_ident(&n.method);
             assert_ident(&n.builder);
+        }
+    }
+
+    #[test]
+    fn handle_table() {
+        // (tag as a page writes it, accessor path, handle type)
+        for (tag, path, handle) in [
+            ("Connections", &["connections"][..], "Connections"),
+            ("Data stores", &["data_stores"], "DataStores"),
+            ("Scenarios > Logs", &["scenarios", "logs"], "ScenarioLogs"),
+            ("Scenarios / Logs", &["scenarios", "logs"], "ScenarioLogs"),
+            ("Users > Me > API Tokens", &["users", "me", "api_tokens"], "UserMeApiTokens"),
+            ("Users / Me / API Tokens", &["users", "me", "api_tokens"], "UserMeApiTokens"),
+            ("SDK Apps > RPCs", &["sdk_apps", "rpcs"], "SdkAppRpcs"),
+            ("SDK Apps - RPCs", &["sdk_apps", "rpcs"], "SdkAppRpcs"),
+            ("SDK Apps: Modules", &["sdk_apps", "modules"], "SdkAppModules"),
+            ("Data stores.Data", &["data_stores", "data"], "DataStoreData"),
+            ("Data stores » Data", &["data_stores", "data"], "DataStoreData"),
+            ("Scenarios >> Custom properties", &["scenarios", "custom_properties"], "ScenarioCustomProperties"),
+            ("On-prem agents", &["on_prem_agents"], "OnPremAgents"),
+            ("API v2.1", &["api_v2_1"], "ApiV21"),
+            ("OAuth clients", &["oauth_clients"], "OauthClients"),
+            ("AI Agents", &["ai_agents"], "AiAgents"),
+            ("  Hooks  >  ", &["hooks"], "Hooks"),
+            ("IML functions", &["iml_functions"], "ImlFunctions"),
+            (">", &["value"], "Value"),
+        ] {
+            let sections = tag_sections(tag);
+            let got: Vec<String> = sections.iter().map(|s| snake(s)).collect();
+            assert_eq!(got, path, "tag_sections({tag:?}) = {sections:?}");
+            assert_eq!(handle_type(&sections), handle, "handle_type({tag:?})");
+            got.iter().for_each(|a| assert_ident(a));
+            assert_ident(&handle_type(&sections));
+        }
+    }
+
+    #[test]
+    fn acronyms_table() {
+        for (input, snake_want, pascal_want) in [
+            ("RPCs", "rpcs", "Rpcs"),
+            ("API Tokens", "api_tokens", "ApiTokens"),
+            ("SDK Apps", "sdk_apps", "SdkApps"),
+            ("userIDs", "user_ids", "UserIds"),
+            ("IDs", "ids", "Ids"),
+            ("URLsList", "urls_list", "UrlsList"),
+            ("HTTPSProxy", "https_proxy", "HttpsProxy"),
+            ("teamId", "team_id", "TeamId"),
+            ("OAuth 2.0 scopes", "oauth_2_0_scopes", "Oauth20Scopes"),
+            ("GraphQL", "graphql", "Graphql"),
+            ("status", "status", "Status"),
+        ] {
+            assert_eq!(snake(input), snake_want, "snake({input:?})");
+            assert_eq!(pascal(input), pascal_want, "pascal({input:?})");
         }
     }
 

@@ -20,7 +20,7 @@ pub fn emit(api: &Api) -> Vec<OutputFile> {
     let hdr = header(api, "//");
     let mut files = vec![OutputFile { path: format!("{}/src/lib.rs", api.client_crate), contents: format_file(&hdr, lib_rs(api, &link)) }];
     files.extend(super::par_map(&api.groups, |g| OutputFile {
-        path: format!("{}/src/{}.rs", api.client_crate, g.accessor),
+        path: format!("{}/src/{}.rs", api.client_crate, g.path.join("/")),
         contents: format_file(&hdr, group_rs(api, g, &link, &defaults)),
     }));
     files
@@ -29,7 +29,7 @@ pub fn emit(api: &Api) -> Vec<OutputFile> {
 /// Make page name -> intra-doc path of the generated method.
 fn link_table(api: &Api) -> BTreeMap<String, String> {
     api.operations()
-        .map(|(g, o)| (o.doc_slug.clone(), format!("crate::{}::{}::{}", g.accessor, g.rust_name, o.method_name)))
+        .map(|(g, o)| (o.doc_slug.clone(), format!("crate::{}::{}::{}", g.module_path(), g.rust_name, o.method_name)))
         .collect()
 }
 
@@ -40,13 +40,13 @@ fn inner_doc(text: &str) -> TokenStream {
 fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
     let models = crate_ident(&api.models_crate);
     let krate = crate_ident(&api.client_crate);
-    let first = api.groups.first().and_then(|g| g.operations.first().map(|o| (g, o)));
+    let first = api.groups.iter().find_map(|g| g.operations.first().map(|o| (g, o)));
     let example = match first {
         Some((g, o)) if example_args(api, o, &super::defaultable(api)).is_some() => {
             let args = example_args(api, o, &super::defaultable(api)).unwrap_or_default();
             format!(
-                "\n\n```no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nlet client = {krate}::Client::builder(std::env::var(\"API_TOKEN\").unwrap_or_default())\n    .build()?;\nlet response = client.{}().{}({args}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
-                g.accessor, o.method_name
+                "\n\n```no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nlet client = {krate}::Client::builder(std::env::var(\"API_TOKEN\").unwrap_or_default())\n    .build()?;\nlet response = client.{}.{}({args}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
+                g.call_chain(), o.method_name
             )
         }
         _ => String::new(),
@@ -61,26 +61,8 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
             format!("pick a [`{}`] (or a custom URL)", api.servers_enum)
         }
     ));
-    let mods = api.groups.iter().map(|g| {
-        let m = ident(&g.accessor);
-        let d = docs::attrs(&format!("The {} operations.", g.tag));
-        quote! { #d pub mod #m; }
-    });
-    let accessors = api.groups.iter().map(|g| {
-        let m = ident(&g.accessor);
-        let t = ident(&g.rust_name);
-        let d = docs::attrs(&format!(
-            "{}\n\n{}",
-            format_args!("The {} operations.", g.tag),
-            g.docs.as_deref().map(|d| docs::sanitize(d, link)).unwrap_or_default()
-        ));
-        quote! {
-            #d
-            pub fn #m(&self) -> #m::#t {
-                #m::#t::new(self.inner.clone())
-            }
-        }
-    });
+    let mods = child_mods(api, None);
+    let accessors = child_accessors(api, None, quote!(self.inner), link);
     let server_enum = servers(api);
     let scope_use = (!api.scopes.is_empty()).then(|| quote!(pub use models::Scope;));
     // Without servers in the docs there is no default: the user must call `base_url`.
@@ -149,6 +131,39 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
             }
         }
     }
+}
+
+/// `pub mod x;` for each handle directly under `parent` (the client for `None`).
+fn child_mods(api: &Api, parent: Option<&Group>) -> Vec<TokenStream> {
+    api.children(parent)
+        .map(|g| {
+            let m = ident(&g.accessor);
+            let d = docs::attrs(&format!("The {} operations.", g.tag));
+            quote! { #d pub mod #m; }
+        })
+        .collect()
+}
+
+/// The methods that reach each handle directly under `parent`, built from `client` (the
+/// runtime client expression).
+fn child_accessors(api: &Api, parent: Option<&Group>, client: TokenStream, link: &dyn Fn(&str) -> Option<String>) -> Vec<TokenStream> {
+    api.children(parent)
+        .map(|g| {
+            let m = ident(&g.accessor);
+            let t = ident(&g.rust_name);
+            let d = docs::attrs(&format!(
+                "{}\n\n{}",
+                format_args!("The {} operations.", g.tag),
+                g.docs.as_deref().map(|d| docs::sanitize(d, link)).unwrap_or_default()
+            ));
+            quote! {
+                #d
+                pub fn #m(&self) -> #m::#t {
+                    #m::#t::new(#client.clone())
+                }
+            }
+        })
+        .collect()
 }
 
 fn servers(api: &Api) -> TokenStream {
@@ -309,9 +324,13 @@ fn group_rs(api: &Api, g: &Group, link: &dyn Fn(&str) -> Option<String>, default
     ));
     let methods = g.operations.iter().map(|o| handle_method(api, g, o, &models, link, defaults));
     let builders = g.operations.iter().map(|o| builder(g, o, &models, link));
-    let handle_doc_attrs = docs::attrs(&format!("The {} operations: `client.{}()`.", g.tag, g.accessor));
+    let mods = child_mods(api, Some(g));
+    let accessors = child_accessors(api, Some(g), quote!(self.client), link);
+    let handle_doc_attrs = docs::attrs(&format!("The {} operations: `client.{}`.", g.tag, g.call_chain()));
     quote! {
         #module_doc
+
+        #(#mods)*
 
         #handle_doc_attrs
         #[derive(Debug, Clone)]
@@ -323,6 +342,8 @@ fn group_rs(api: &Api, g: &Group, link: &dyn Fn(&str) -> Option<String>, default
             pub(crate) fn new(client: ::make_runtime::Client) -> Self {
                 Self { client }
             }
+
+            #(#accessors)*
 
             #(#methods)*
         }
@@ -449,8 +470,8 @@ fn handle_method(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link
     if let Some(args) = example_args(api, o, defaults) {
         let krate = crate_ident(&api.client_crate);
         doc.push_str(&format!(
-            "\n\n# Example\n\n```no_run\n# async fn run(client: {krate}::Client) -> Result<(), {krate}::Error> {{\nlet response = client.{}().{}({args}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
-            g.accessor, o.method_name
+            "\n\n# Example\n\n```no_run\n# async fn run(client: {krate}::Client) -> Result<(), {krate}::Error> {{\nlet response = client.{}.{}({args}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
+            g.call_chain(), o.method_name
         ));
     }
     let doc = docs::attrs(&doc);
