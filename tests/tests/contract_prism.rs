@@ -871,7 +871,8 @@ fn object_shape<'a>(
 
 /// `value` restricted to what `schema` documents, in a canonical form: undocumented
 /// properties of closed objects dropped (Prism adds random ones), empty arrays dropped
-/// (the models read a missing list as empty and do not write empty lists), `date-time`
+/// (the models read a missing list as empty and do not write empty lists), `null` members
+/// dropped (an optional field that is `None` is written as absent), `date-time`
 /// strings as UTC RFC 3339.
 fn project(document: &Value, schema: &Value, value: &Value) -> Value {
     let schema = resolve(document, schema);
@@ -891,7 +892,7 @@ fn project(document: &Value, schema: &Value, value: &Value) -> Value {
                     None => {}
                 }
             }
-            out.retain(|_, v| v.as_array().is_none_or(|a| !a.is_empty()));
+            out.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
             Value::Object(out)
         }
         Value::Array(items) => match schema.get("items") {

@@ -1,5 +1,5 @@
 //! `cargo xtask codegen`: specs/ in, generated/ out. The pipeline is
-//! [`read_specs`] (I/O) -> [`extract`] -> [`merge`] -> [`lower`] -> [`emit`] -> [`write`](mod@write) (I/O);
+//! [`read_specs`] (I/O) -> [`extract`] -> [`merge`] -> [`overlay`] -> [`lower`] -> [`emit`] -> [`write`](mod@write) (I/O);
 //! everything between the two ends is a pure function of its input, so [`generate`] can be
 //! tested without touching the disk.
 
@@ -11,6 +11,7 @@ pub mod ir;
 pub mod lower;
 pub mod merge;
 pub mod naming;
+pub mod overlay;
 pub mod write;
 
 use std::fs;
@@ -35,6 +36,8 @@ pub struct ApiInput {
     pub name: String,
     /// `api.toml`, when present.
     pub config: Option<SourceFile>,
+    /// `overlay.yaml` (or `.yml`, `.json`), when present: corrections applied to the merged document.
+    pub overlay: Option<SourceFile>,
     /// Markdown pages and OpenAPI files, sorted by path.
     pub files: Vec<SourceFile>,
 }
@@ -88,7 +91,13 @@ pub fn generate_api(input: &ApiInput, opts: &EmitOptions) -> Result<(ir::Api, Ve
         let dir = input.files.first().and_then(|f| f.path.rsplit_once('/')).map(|(d, _)| d.to_string()).unwrap_or_else(|| input.name.clone());
         return Err(Diagnostic::global(format!("{dir}: no OpenAPI documents found (expected ```json blocks in .md pages, or .json/.yaml files)")).into());
     }
-    let merged = merge::merge(fragments)?;
+    let mut merged = merge::merge(fragments)?;
+    if let Some(file) = &input.overlay {
+        let overlay = overlay::parse(file)?;
+        let doc = serde_json::to_value(&merged.doc).expect("an OpenAPI document serializes");
+        let corrected = overlay::apply(&overlay, &doc)?;
+        merged.doc = extract::document_from_value(&corrected, &diagnostics::Location::new(file.path.clone(), 1))?;
+    }
     let sources = input.files.iter().map(|f| f.path.clone()).collect();
     let config_file = input.config.as_ref().map_or_else(|| format!("{}/api.toml", input.name), |f| f.path.clone());
     let api = lower::lower(&input.name, &config, &config_file, &merged, sources)?;
@@ -156,7 +165,15 @@ fn read_api(dir: &Path, name: &str, shown: &str) -> std::io::Result<ApiInput> {
     } else {
         None
     };
-    Ok(ApiInput { name: name.to_string(), config, files })
+    let overlay = match overlay::FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
+        Some(p) => {
+            let file_name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            files.retain(|f| f.path != format!("{shown}/{file_name}"));
+            Some(SourceFile { path: format!("{shown}/{file_name}"), bytes: fs::read(&p)? })
+        }
+        None => None,
+    };
+    Ok(ApiInput { name: name.to_string(), config, overlay, files })
 }
 
 fn collect(dir: &Path, shown: &str, out: &mut Vec<SourceFile>) -> std::io::Result<()> {

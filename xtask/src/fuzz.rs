@@ -57,6 +57,7 @@ pub fn pipeline_page(data: &[u8]) -> bool {
     let input = ApiInput {
         name: "fuzz".to_string(),
         config: None,
+        overlay: None,
         files: vec![SourceFile { path: PAGE_PATH.to_string(), bytes: data.to_vec() }],
     };
     let opts = EmitOptions { runtime_path: "../../crates/make-runtime".to_string() };

@@ -169,16 +169,22 @@ pub fn parse_document(text: &str, yaml: bool, block: &Location) -> Result<OpenAP
             Diagnostic::at(&loc, format!("invalid JSON: {msg}"))
         })?
     };
-    check_openapi(&value, block)?;
+    document_from_value(&value, block)
+}
+
+/// Reads an OpenAPI document from JSON already parsed (a page's block, or the merged document
+/// after an overlay changed it), with the same located checks as [`parse_document`].
+pub fn document_from_value(value: &serde_json::Value, block: &Location) -> Result<OpenAPI, Diagnostics> {
+    check_openapi(value, block)?;
     // openapiv3 reads schemas through untagged enums and `flatten`, which backtrack: on an
     // invalid schema nested n levels deep it takes time exponential in n (a fuzzer found a page
     // that took minutes). Checking the schema keywords first turns those into a quick, located
     // error before openapiv3 sees them.
-    if let Some((pointer, message)) = check_schemas(&value) {
+    if let Some((pointer, message)) = check_schemas(value) {
         return Err(Diagnostic::at(block, format!("not a valid OpenAPI 3.0 document: {message}")).with_pointer(pointer).into());
     }
-    serde_path_to_error::deserialize::<_, OpenAPI>(&value).map_err(|e| {
-        let (pointer, inner) = locate(&value).unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
+    serde_path_to_error::deserialize::<_, OpenAPI>(value).map_err(|e| {
+        let (pointer, inner) = locate(value).unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
         Diagnostic::at(block, format!("not a valid OpenAPI 3.0 document: {inner}")).with_pointer(pointer).into()
     })
 }

@@ -547,6 +547,9 @@ impl<'a> Lowerer<'a> {
             if non_null.is_empty() {
                 return Some(Ty::Any);
             }
+            if v.properties.is_empty() && members.0 != "allOf" && is_text_union(non_null.iter().map(|(_, m)| *m)) {
+                return Some(Ty::String);
+            }
             return None;
         }
         match v.typ.as_deref() {
@@ -637,7 +640,7 @@ impl<'a> Lowerer<'a> {
                     } else {
                         hint.property(name)
                     };
-                    (h, p.schema_data.nullable, p.schema_data.description.clone())
+                    (h, admits_null(p), p.schema_data.description.clone())
                 }
                 ReferenceOr::Reference { .. } => (hint.property(name), false, None),
             };
@@ -1284,6 +1287,36 @@ fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Opt
         .find(|(ct, _)| is_json(ct))
         .or_else(|| content.iter().next())
         .map(|(ct, m)| (ct.clone(), m))
+}
+
+/// A `oneOf`/`anyOf` of scalars that includes a plain string (`uid`: string or integer) is
+/// text: under the decoding policy a string field already takes a JSON number or boolean as its
+/// exact text, so `String` holds every alternative without loss (an integer beyond `i64`
+/// included) and encodes as the string alternative.
+fn is_text_union<'m>(members: impl Iterator<Item = &'m ReferenceOr<Schema>>) -> bool {
+    let mut text = false;
+    for m in members {
+        let ReferenceOr::Item(s) = m else { return false };
+        let v = View::of(s);
+        if v.composition().is_some() || !v.enumeration.is_empty() {
+            return false;
+        }
+        match (v.typ.as_deref(), v.format.as_deref()) {
+            (Some("string"), None) => text = true,
+            (Some("integer" | "number" | "boolean"), _) => {}
+            _ => return false,
+        }
+    }
+    text
+}
+
+/// A schema that admits `null`: `nullable: true`, or a composition with a nullable or `null` member.
+fn admits_null(s: &Schema) -> bool {
+    if s.schema_data.nullable {
+        return true;
+    }
+    let v = View::of(s);
+    v.composition().is_some_and(|(_, members)| members.iter().any(|m| is_null_schema(m) || matches!(m, ReferenceOr::Item(m) if m.schema_data.nullable)))
 }
 
 fn is_null_schema(s: &ReferenceOr<Schema>) -> bool {
