@@ -3,7 +3,8 @@
 //! description, no config file) and a plain YAML OpenAPI file (keywords as names, recursion,
 //! `oneOf`, nullable, odd enum values, maps, binary bodies, header parameters), and nested sections
 //! (`Scenarios > Logs`, `Users > Me > API Tokens`) written with several separators. The output is
-//! snapshotted, written to a folder outside the workspace, and must build there clippy-clean.
+//! snapshotted, written to a folder outside the workspace, and must build there clippy-clean
+//! with every feature (the operation catalogue too).
 
 mod common;
 
@@ -26,7 +27,7 @@ fn good_fixtures_generate_and_their_crates_build_clippy_clean_elsewhere() {
     std::fs::write(out.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "))).unwrap();
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
     let status = Command::new(env!("CARGO"))
-        .args(["clippy", "--offline", "--quiet", "--all-targets", "--", "-D", "warnings"])
+        .args(["clippy", "--offline", "--quiet", "--all-targets", "--all-features", "--", "-D", "warnings"])
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", root.join("target/fixtures"))
         .status()

@@ -36,6 +36,8 @@
 //! # let _ = body; Ok(()) }
 //! ```
 
+#[cfg(feature = "catalogue")]
+pub mod catalogue;
 mod client;
 mod error;
 mod paginate;

@@ -77,10 +77,22 @@ impl std::fmt::Debug for RequestBuilder {
 }
 
 /// A successful (2xx) response, body read.
-struct Raw {
+pub(crate) struct Raw {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+}
+
+#[cfg(feature = "catalogue")]
+impl Raw {
+    /// A response given as parts (the catalogue decodes bodies it did not receive itself).
+    pub(crate) fn from_parts(status: StatusCode, body: &[u8]) -> Raw {
+        Raw {
+            status,
+            headers: HeaderMap::new(),
+            body: Bytes::copy_from_slice(body),
+        }
+    }
 }
 
 impl RequestBuilder {
@@ -507,7 +519,7 @@ fn status_error(op: &'static Operation, raw: Raw) -> Error {
     }
 }
 
-fn decode_json<T: DeserializeOwned>(operation: &'static str, raw: &Raw) -> Result<T, Error> {
+pub(crate) fn decode_json<T: DeserializeOwned>(operation: &'static str, raw: &Raw) -> Result<T, Error> {
     // An empty body (APIs answer "200 OK, no content" where the docs show a schema) decodes as
     // `null` for `()` and `Option<_>`, and as `{}` for an object whose fields are all optional.
     let bytes: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) {

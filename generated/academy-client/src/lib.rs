@@ -28,6 +28,8 @@ pub mod records;
 pub mod uploads;
 /// The Webhooks operations.
 pub mod webhooks;
+#[cfg(feature = "catalogue")]
+pub mod catalogue;
 /// What the runtime needs to know about this API: name, auth header and default server.
 pub static API: ::make_runtime::ApiInfo = ::make_runtime::ApiInfo {
     name: "app-academy-v3",

@@ -23,6 +23,8 @@ pub use ::make_runtime::{
 pub mod connections;
 /// The Data stores operations.
 pub mod data_stores;
+#[cfg(feature = "catalogue")]
+pub mod catalogue;
 /// What the runtime needs to know about this API: name, auth header and default server.
 pub static API: ::make_runtime::ApiInfo = ::make_runtime::ApiInfo {
     name: "make-api-v2",

@@ -4,6 +4,7 @@
 //! on the IR, so it is byte-identical from run to run.
 
 pub mod cargo;
+pub mod catalogue;
 pub mod client;
 pub mod docs;
 pub mod models;
@@ -77,6 +78,7 @@ pub fn emit(api: &Api, openapi_json: String, opts: &EmitOptions) -> Vec<OutputFi
     let mut files = vec![OutputFile { path: format!("openapi/{}.json", api.name), contents: openapi_json }];
     files.extend(models::emit(api));
     files.extend(client::emit(api));
+    files.push(catalogue::emit(api));
     files.push(cargo::models_manifest(api));
     files.push(cargo::client_manifest(api, opts));
     files.sort();

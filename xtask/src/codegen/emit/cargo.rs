@@ -25,7 +25,7 @@ pub fn models_manifest(api: &Api) -> OutputFile {
 /// `<client>/Cargo.toml`.
 pub fn client_manifest(api: &Api, opts: &EmitOptions) -> OutputFile {
     let contents = format!(
-        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\nrust-version = \"1.85\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\ndescription = \"{desc}\"\n\n[dependencies]\n{models} = {{ path = \"../{models}\" }}\nmake-runtime = {{ path = \"{runtime}\" }}\nserde_json = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n{LINTS}",
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\nrust-version = \"1.85\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\ndescription = \"{desc}\"\n\n[dependencies]\n{models} = {{ path = \"../{models}\" }}\nmake-runtime = {{ path = \"{runtime}\" }}\nserde_json = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n[features]\n# `catalogue`: every operation as data, callable from JSON arguments (tests, command lines, tool lists).\ncatalogue = [\"make-runtime/catalogue\"]\n\n{LINTS}",
         header = header(api, "#"),
         name = api.client_crate,
         models = api.models_crate,

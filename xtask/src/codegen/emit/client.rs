@@ -88,6 +88,9 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
 
         #(#mods)*
 
+        #[cfg(feature = "catalogue")]
+        pub mod catalogue;
+
         /// What the runtime needs to know about this API: name, auth header and default server.
         pub static API: ::make_runtime::ApiInfo = ::make_runtime::ApiInfo {
             name: #api_name,
