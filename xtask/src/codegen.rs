@@ -12,6 +12,7 @@ pub mod lower;
 pub mod merge;
 pub mod naming;
 pub mod overlay;
+pub mod refs;
 pub mod write;
 
 use std::fs;

@@ -115,17 +115,13 @@ impl RequestBuilder {
     }
 
     /// Fills the `{name}` placeholder of the path with `value`, percent-encoded
-    /// as one path segment (a `/` in the value becomes `%2F`). An empty value,
-    /// `.` or `..` is refused, since it would change which resource is addressed.
+    /// on its own (a `/` in the value becomes `%2F`); literal text around the
+    /// placeholder (`/reports/{year}-{month}.{format}`) is kept as written. A
+    /// filled segment that ends up empty, `.` or `..` is refused when the URL is
+    /// built, since it would change which resource is addressed.
     pub fn path_param(mut self, name: impl AsRef<str>, value: impl Display) -> Self {
         let name = name.as_ref();
         let value = value.to_string();
-        if value.is_empty() || value == "." || value == ".." {
-            self.fail(format!(
-                "path parameter `{name}` must not be empty, `.` or `..`"
-            ));
-            return self;
-        }
         let encoded = utf8_percent_encode(&value, SEGMENT).to_string();
         match self.path_params.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = encoded,
@@ -296,6 +292,14 @@ impl RequestBuilder {
             rest = &rest[open + close + 1..];
         }
         path.push_str(rest);
+        // A segment made of parameters that is empty, `.` or `..` addresses another resource.
+        for (template, filled) in op.path.split('/').zip(path.split('/').skip(usize::from(!op.path.starts_with('/')))) {
+            if template.contains('{') && matches!(filled, "" | "." | "..") {
+                return Err(invalid(format!(
+                    "the path segment `{template}` must not be empty, `.` or `..` once filled in (it is `{filled}`)"
+                )));
+            }
+        }
         if let Some(i) = used.iter().position(|u| !u) {
             return Err(invalid(format!(
                 "path parameter `{}` is not in the path `{}`",

@@ -108,6 +108,38 @@ async fn path_params_are_one_encoded_segment() {
 }
 
 #[tokio::test]
+async fn several_parameters_in_one_segment_are_each_encoded_and_the_text_between_kept() {
+    static REPORT: Operation = Operation {
+        name: "reports.get",
+        method: Method::GET,
+        path: "/reports/{year}-{month}.{format}/{a}{b}",
+        scopes: &[],
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let fill = |a: &'static str, b: &'static str| {
+        c.request(&REPORT)
+            .path_param("year", 2026)
+            .path_param("month", 3)
+            .path_param("format", "c/sv")
+            .path_param("a", a)
+            .path_param("b", b)
+    };
+    let _: Value = fill(".", "x").send_json().await.unwrap();
+    let reqs = received(&server).await;
+    assert_eq!(reqs[0].url.path(), "/reports/2026-3.c%2Fsv/.x");
+    // Parameters that fill a whole segment with `.`, `..` or nothing are refused.
+    for (a, b) in [(".", ""), ("", ".."), ("", "")] {
+        let err = fill(a, b).send_empty().await.unwrap_err();
+        assert!(matches!(&err, Error::InvalidRequest { message, .. } if message.contains("{a}{b}")), "{err}");
+    }
+}
+
+#[tokio::test]
 async fn base_url_path_is_kept() {
     let server = MockServer::start().await;
     Mock::given(path("/api/v2/connections/7"))

@@ -19,6 +19,7 @@ use super::diagnostics::{pointer_token, Diagnostic, Diagnostics, Location};
 use super::ir::{self, TypeRef};
 use super::merge::{Merged, METHODS};
 use super::naming;
+use super::refs;
 
 /// Type names the models crate defines itself.
 const RESERVED_TYPES: &[&str] = &["Scope", "Value", "Map", "Vec", "String", "Option", "Box", "Result", "DateTime", "Utc", "NaiveDate"];
@@ -131,7 +132,7 @@ pub fn lower(api_name: &str, config: &ApiConfig, config_file: &str, merged: &Mer
 
     let (servers, default_server) = servers(&merged.doc, config, config_file, &mut l.diags);
     let auth = auth(&merged.doc, config);
-    let crate_base = api_name.to_string();
+    let crate_base = naming::crate_name(api_name);
     let api = ir::Api {
         name: api_name.to_string(),
         title: merged.doc.info.title.trim().to_string(),
@@ -352,6 +353,9 @@ enum Ty {
     Bytes,
     SortDir,
     Shape(usize),
+    /// A schema that is an alias (of a list, a map or another reference) met again while it is
+    /// being lowered: an index into `Lowerer::deferred`, filled in when it is done.
+    Deferred(usize),
     Vec(Box<Ty>),
     Map(Box<Ty>),
 }
@@ -412,7 +416,10 @@ impl Hint {
 }
 
 enum RefState {
-    InProgress(Option<usize>),
+    /// A schema that makes a named type, being lowered: the type's id.
+    Shape(usize),
+    /// An alias being lowered: its slot in `Lowerer::deferred`.
+    Alias(usize),
     Done(Ty),
 }
 
@@ -422,13 +429,31 @@ struct Lowerer<'a> {
     diags: Diagnostics,
     shapes: Vec<Shape>,
     index: HashMap<ShapeKind, usize>,
+    /// Referenced schemas by canonical pointer.
     refs: HashMap<String, RefState>,
+    /// What each alias met again during its own lowering turned out to be.
+    deferred: Vec<Option<Ty>>,
+    /// Pending shapes already used by a reference inside themselves.
+    handed_out: BTreeSet<usize>,
+    /// The document as JSON, where references are looked up.
+    json: serde_json::Value,
     seen: usize,
 }
 
 impl<'a> Lowerer<'a> {
     fn new(doc: &'a OpenAPI, merged: &'a Merged) -> Self {
-        Lowerer { doc, merged, diags: Diagnostics::default(), shapes: Vec::new(), index: HashMap::new(), refs: HashMap::new(), seen: 0 }
+        Lowerer {
+            doc,
+            merged,
+            diags: Diagnostics::default(),
+            shapes: Vec::new(),
+            index: HashMap::new(),
+            refs: HashMap::new(),
+            deferred: Vec::new(),
+            handed_out: BTreeSet::new(),
+            json: serde_json::to_value(doc).unwrap_or_default(),
+            seen: 0,
+        }
     }
 
     fn error(&mut self, loc: &Location, pointer: &str, message: impl Into<String>) {
@@ -438,56 +463,207 @@ impl<'a> Lowerer<'a> {
     // ---- schemas ----------------------------------------------------------------------------
 
     fn component(&mut self, name: &str, loc: &Location, pointer: &str) -> Ty {
-        match self.refs.get(name) {
-            Some(RefState::Done(ty)) => return ty.clone(),
-            Some(RefState::InProgress(Some(id))) => return Ty::Shape(*id),
-            Some(RefState::InProgress(None)) => {
-                self.error(loc, pointer, format!("`$ref` cycle: schema `{name}` is an alias of itself with no object in between"));
-                return Ty::Any;
-            }
-            None => {}
+        let key = format!("#/components/schemas/{}", pointer_token(name));
+        if let Some(ty) = self.cached(&key) {
+            return ty;
         }
         let Some(schema) = self.doc.components.as_ref().and_then(|c| c.schemas.get(name)) else {
-            self.error(loc, pointer, format!("`$ref` to `#/components/schemas/{name}`, which is not defined"));
+            self.error(loc, pointer, format!("`$ref` to `{key}`, which is not defined"));
             return Ty::Any;
         };
         let comp_loc = self.merged.schema_origins.get(name).cloned().unwrap_or_else(|| loc.clone());
-        let comp_ptr = format!("#/components/schemas/{}", pointer_token(name));
-        let schema = schema.clone();
-        let hint = Hint::new(naming::pascal(name));
-        let makes_shape = match &schema {
-            ReferenceOr::Item(s) => makes_shape(s),
-            ReferenceOr::Reference { .. } => false,
+        self.target(&key, &schema.clone(), &Hint::new(naming::pascal(name)), Some(name), &comp_loc)
+    }
+
+    /// The type of a schema reference already met, if any.
+    fn cached(&mut self, key: &str) -> Option<Ty> {
+        match self.refs.get(key)? {
+            RefState::Done(ty) => Some(ty.clone()),
+            RefState::Shape(id) => {
+                self.handed_out.insert(*id);
+                Some(Ty::Shape(*id))
+            }
+            RefState::Alias(slot) => Some(Ty::Deferred(*slot)),
+        }
+    }
+
+    /// Lowers the schema a reference points at (a component, or any other place in the
+    /// document), once per location. A schema that makes a named type gets its id before its
+    /// parts are lowered, so references back to it are recursion; an alias (a list, a map or a
+    /// reference) met again inside itself is [`Ty::Deferred`], an error only when nothing but
+    /// aliases, lists and maps lies in between.
+    fn target(&mut self, key: &str, schema: &ReferenceOr<Schema>, hint: &Hint, component: Option<&str>, loc: &Location) -> Ty {
+        let ty = match schema {
+            ReferenceOr::Item(s) if makes_shape(s) => {
+                let id = self.new_shape(ShapeKind::Pending, None, component.map(str::to_string), false);
+                self.refs.insert(key.to_string(), RefState::Shape(id));
+                let (kind, docs) = self.shape_kind(s, hint, loc, key);
+                let kind = kind.unwrap_or(ShapeKind::Struct { fields: vec![], flatten: vec![], extra: Some(Ty::Any) });
+                let existing = self.index.get(&strip_docs(&kind)).copied();
+                match existing {
+                    // A schema elsewhere in the document is the inline schema written there: one
+                    // type, like two identical inline schemas (the pending id stays unused).
+                    Some(other) if component.is_none() && !self.handed_out.contains(&id) => {
+                        self.shapes[other].candidates.push((hint.primary.clone(), hint.fallback.clone()));
+                        if self.shapes[other].docs.is_none() {
+                            self.shapes[other].docs = docs;
+                        }
+                        Ty::Shape(other)
+                    }
+                    _ => {
+                        self.shapes[id].docs = docs;
+                        if component.is_some() {
+                            self.index.entry(kind.clone()).or_insert(id);
+                        } else {
+                            self.shapes[id].candidates.push((hint.primary.clone(), hint.fallback.clone()));
+                            self.index.entry(strip_docs(&kind)).or_insert(id);
+                        }
+                        self.shapes[id].kind = kind;
+                        Ty::Shape(id)
+                    }
+                }
+            }
+            _ => {
+                let slot = self.deferred.len();
+                self.deferred.push(None);
+                self.refs.insert(key.to_string(), RefState::Alias(slot));
+                let mut ty = self.schema_ref(schema, hint, loc, key);
+                if self.contains_deferred(&ty, slot, 0) {
+                    let what = component.map_or_else(|| format!("`{key}`"), |c| format!("schema `{c}`"));
+                    self.error(loc, key, format!("`$ref` cycle: {what} contains itself with no object in between (an alias, list or map of itself)"));
+                    ty = Ty::Any;
+                }
+                self.deferred[slot] = Some(ty.clone());
+                ty
+            }
         };
-        let ty = if makes_shape {
-            let id = self.new_shape(ShapeKind::Pending, None, Some(name.to_string()), false);
-            self.refs.insert(name.to_string(), RefState::InProgress(Some(id)));
-            let ReferenceOr::Item(s) = &schema else { unreachable!() };
-            let (kind, docs) = self.shape_kind(s, &hint, &comp_loc, &comp_ptr);
-            let kind = kind.unwrap_or(ShapeKind::Struct { fields: vec![], flatten: vec![], extra: Some(Ty::Any) });
-            self.shapes[id].kind = kind.clone();
-            self.shapes[id].docs = docs;
-            self.index.entry(kind).or_insert(id);
-            Ty::Shape(id)
-        } else {
-            self.refs.insert(name.to_string(), RefState::InProgress(None));
-            self.schema_ref(&schema, &hint, &comp_loc, &comp_ptr)
-        };
-        self.refs.insert(name.to_string(), RefState::Done(ty.clone()));
+        self.refs.insert(key.to_string(), RefState::Done(ty.clone()));
         ty
     }
 
+    /// Whether `ty` holds the deferred alias `slot` other than through a named type.
+    fn contains_deferred(&self, ty: &Ty, slot: usize, depth: usize) -> bool {
+        match ty {
+            Ty::Deferred(d) if *d == slot => true,
+            Ty::Deferred(d) => depth < 64 && self.deferred[*d].as_ref().is_some_and(|t| self.contains_deferred(t, slot, depth + 1)),
+            Ty::Vec(t) | Ty::Map(t) => self.contains_deferred(t, slot, depth),
+            _ => false,
+        }
+    }
+
+    /// The named type a type is, seen through deferred aliases.
+    fn direct_shape(&self, ty: &Ty) -> Option<usize> {
+        match ty {
+            Ty::Shape(i) => Some(*i),
+            Ty::Deferred(d) => self.deferred[*d].as_ref().and_then(|t| self.direct_shape(t)),
+            _ => None,
+        }
+    }
+
     fn resolve_ref(&mut self, reference: &str, loc: &Location, pointer: &str) -> Ty {
-        match reference.strip_prefix("#/components/schemas/") {
-            Some(name) => {
-                let name = name.replace("~1", "/").replace("~0", "~");
-                self.component(&name, loc, &format!("{pointer}/$ref"))
-            }
-            None => {
-                self.error(loc, &format!("{pointer}/$ref"), format!("unsupported `$ref` `{reference}`: only `#/components/schemas/...` references are resolved"));
-                Ty::Any
+        let pointer = format!("{pointer}/$ref");
+        let Some(tokens) = refs::tokens(reference) else {
+            self.error(loc, &pointer, format!("`$ref` `{reference}` points into another document, which is not supported; bundle the document first"));
+            return Ty::Any;
+        };
+        if let [c, s, name] = tokens.as_slice() {
+            if c == "components" && s == "schemas" {
+                return self.component(name, loc, &pointer);
             }
         }
+        let key = refs::canonical(&tokens);
+        if let Some(ty) = self.cached(&key) {
+            return ty;
+        }
+        let schema = match refs::get(&self.json, &tokens).map(|v| serde_json::from_value::<ReferenceOr<Schema>>(v.clone())) {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => {
+                self.error(loc, &pointer, format!("`$ref` `{reference}` does not point at a schema: {e}"));
+                return Ty::Any;
+            }
+            None => {
+                self.error(loc, &pointer, format!("`$ref` to `{reference}`, which is not defined"));
+                return Ty::Any;
+            }
+        };
+        let hint = self.pointer_hint(&tokens);
+        self.target(&key, &schema, &hint, None, loc)
+    }
+
+    /// How the place a reference points at suggests naming it, read from the pointer the way an
+    /// inline schema there is named: `.../properties/keys/items` -> `Key`,
+    /// `#/paths/~1keys/get/responses/200/...` -> `ListKeysResponse...`.
+    fn pointer_hint(&self, tokens: &[String]) -> Hint {
+        let t = |i: usize| tokens.get(i).map(String::as_str);
+        let mut hint = Hint::new("Type");
+        let mut i = 0;
+        while i < tokens.len() {
+            match (tokens[i].as_str(), t(i + 1)) {
+                ("components", Some(_)) if i == 0 && tokens.len() > 2 => {
+                    hint = Hint::new(naming::pascal(&tokens[2]));
+                    i += 3;
+                }
+                ("paths", Some(path)) if i == 0 => {
+                    let method = t(i + 2).filter(|m| METHODS.contains(m));
+                    hint = Hint::new(match method {
+                        Some(m) => self.builder_name(path, m),
+                        None => naming::pascal(path),
+                    });
+                    i += if method.is_some() { 3 } else { 2 };
+                }
+                ("properties", Some(name)) if t(i + 2) == Some("items") => {
+                    hint = hint.item(name);
+                    i += 3;
+                }
+                ("properties", Some(name)) => {
+                    hint = hint.property(name);
+                    i += 2;
+                }
+                ("parameters", Some(n)) => {
+                    let name = refs::get(&self.json, &tokens[..i + 2]).and_then(|p| p.get("name")).and_then(|n| n.as_str()).unwrap_or(n);
+                    hint = hint.qualified(&naming::singular_name(&naming::param(name, false)));
+                    i += 2;
+                }
+                ("allOf" | "oneOf" | "anyOf", Some(n)) => {
+                    hint = hint.qualified(&format!("Variant{}", n.parse::<usize>().map_or(0, |n| n + 1)));
+                    i += 2;
+                }
+                ("responses", Some(_)) => {
+                    hint = hint.qualified("Response");
+                    i += 2;
+                }
+                ("content", Some(_)) => i += 2,
+                ("requestBody", _) => {
+                    hint = hint.qualified("Body");
+                    i += 1;
+                }
+                ("items", _) => {
+                    hint = hint.qualified("Item");
+                    i += 1;
+                }
+                ("additionalProperties", _) => {
+                    hint = hint.qualified("Value");
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        hint
+    }
+
+    /// The builder name the operation at `path`/`method` gets (its summary, or its path).
+    fn builder_name(&self, path: &str, method: &str) -> String {
+        let op = match self.doc.paths.paths.get(path) {
+            Some(ReferenceOr::Item(item)) => item.iter().find(|(m, _)| *m == method).map(|(_, op)| op),
+            _ => None,
+        };
+        let summary = op
+            .and_then(|o| o.summary.clone())
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| self.merged.origin(path, method).and_then(|o| o.heading.clone()))
+            .unwrap_or_else(|| naming::summary_from_path(method, path));
+        let tag = op.and_then(|o| o.tags.first().cloned()).unwrap_or_else(|| default_tag(path));
+        naming::operation(&summary, &tag).builder
     }
 
     fn schema_ref<S: std::borrow::Borrow<Schema>>(&mut self, s: &ReferenceOr<S>, hint: &Hint, loc: &Location, pointer: &str) -> Ty {
@@ -539,7 +715,7 @@ impl<'a> Lowerer<'a> {
     fn simple(&mut self, s: &Schema, hint: &Hint, loc: &Location, pointer: &str) -> Option<Ty> {
         let v = View::of(s);
         if let Some(members) = v.composition() {
-            let non_null: Vec<(usize, &ReferenceOr<Schema>)> = members.1.iter().enumerate().filter(|(_, m)| !is_null_schema(m)).collect();
+            let non_null: Vec<(usize, &ReferenceOr<Schema>)> = effective_members(members).collect();
             if non_null.len() == 1 && v.properties.is_empty() {
                 let (i, m) = non_null[0];
                 return Some(self.schema_ref(m, hint, loc, &format!("{pointer}/{}/{i}", members.0)));
@@ -731,21 +907,16 @@ impl<'a> Lowerer<'a> {
         let builder = names.builder.clone();
         let mut params: Vec<RawParam> = Vec::new();
         let mut seen_params: BTreeSet<(String, &'static str)> = BTreeSet::new();
+        let template = match template_params(path) {
+            Some(t) => t,
+            None => {
+                self.error(&loc, &pointer, format!("malformed path template `{path}`: every `{{` needs a `}}`, with a name between"));
+                Vec::new()
+            }
+        };
         for (i, p) in op.parameters.iter().enumerate() {
             let ptr = format!("{pointer}/parameters/{i}");
-            let p = match p {
-                ReferenceOr::Item(p) => p.clone(),
-                ReferenceOr::Reference { reference } => {
-                    let name = reference.strip_prefix("#/components/parameters/").unwrap_or(reference);
-                    match self.doc.components.as_ref().and_then(|c| c.parameters.get(name)) {
-                        Some(ReferenceOr::Item(p)) => p.clone(),
-                        _ => {
-                            self.error(&loc, &format!("{ptr}/$ref"), format!("`$ref` to `{reference}`, which is not defined"));
-                            continue;
-                        }
-                    }
-                }
-            };
+            let Some(p) = self.deref(p, &loc, &ptr) else { continue };
             let (location, kind) = match &p {
                 Parameter::Query { .. } => (ir::ParamLocation::Query, "query"),
                 Parameter::Path { .. } => (ir::ParamLocation::Path, "path"),
@@ -762,7 +933,7 @@ impl<'a> Lowerer<'a> {
             {
                 continue; // OpenAPI: these header parameters are ignored.
             }
-            if location == ir::ParamLocation::Path && !path.contains(&format!("{{{}}}", data.name)) {
+            if location == ir::ParamLocation::Path && !template.contains(&data.name.as_str()) {
                 self.error(&loc, &ptr, format!("path parameter `{}` does not appear in the path `{path}`", data.name));
                 continue;
             }
@@ -795,11 +966,9 @@ impl<'a> Lowerer<'a> {
                 placeholder,
             });
         }
-        for seg in path.split('/') {
-            if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                if !params.iter().any(|p| p.location == ir::ParamLocation::Path && p.wire == name) {
-                    self.error(&loc, &pointer, format!("the path has `{{{name}}}` but no path parameter `{name}` is declared"));
-                }
+        for name in &template {
+            if !params.iter().any(|p| p.location == ir::ParamLocation::Path && p.wire == *name) {
+                self.error(&loc, &pointer, format!("the path has `{{{name}}}` but no path parameter `{name}` is declared"));
             }
         }
         // Required first; each group keeps the docs' order.
@@ -807,19 +976,7 @@ impl<'a> Lowerer<'a> {
 
         let body = op.request_body.as_ref().and_then(|b| {
             let ptr = format!("{pointer}/requestBody");
-            let b = match b {
-                ReferenceOr::Item(b) => b.clone(),
-                ReferenceOr::Reference { reference } => {
-                    let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or(reference);
-                    match self.doc.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
-                        Some(ReferenceOr::Item(b)) => b.clone(),
-                        _ => {
-                            self.error(&loc, &format!("{ptr}/$ref"), format!("`$ref` to `{reference}`, which is not defined"));
-                            return None;
-                        }
-                    }
-                }
-            };
+            let b = self.deref(b, &loc, &ptr)?;
             let (ct, media) = pick_media(&b.content)?;
             let ptr = format!("{ptr}/content/{}", pointer_token(&ct));
             let kind = if is_json(&ct) {
@@ -864,6 +1021,20 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A parameter, request body or response, following a reference to anywhere in the document.
+    fn deref<T: Clone + serde::de::DeserializeOwned>(&mut self, item: &ReferenceOr<T>, loc: &Location, pointer: &str) -> Option<T> {
+        match item {
+            ReferenceOr::Item(t) => Some(t.clone()),
+            ReferenceOr::Reference { reference } => match refs::resolve(&self.json, reference) {
+                Ok((_, t)) => Some(t),
+                Err(message) => {
+                    self.error(loc, &format!("{pointer}/$ref"), message);
+                    None
+                }
+            },
+        }
+    }
+
     fn response(&mut self, op: &openapiv3::Operation, builder: &str, loc: &Location, pointer: &str) -> (u16, RawResponse) {
         use openapiv3::StatusCode;
         let mut best: Option<(u16, &ReferenceOr<openapiv3::Response>, String)> = None;
@@ -882,19 +1053,7 @@ impl<'a> Lowerer<'a> {
             (None, None) => return (200, RawResponse::Empty),
         };
         let ptr = format!("{pointer}/responses/{key}");
-        let r = match r {
-            ReferenceOr::Item(r) => r.clone(),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/responses/").unwrap_or(reference);
-                match self.doc.components.as_ref().and_then(|c| c.responses.get(name)) {
-                    Some(ReferenceOr::Item(r)) => r.clone(),
-                    _ => {
-                        self.error(loc, &format!("{ptr}/$ref"), format!("`$ref` to `{reference}`, which is not defined"));
-                        return (status, RawResponse::Empty);
-                    }
-                }
-            }
-        };
+        let Some(r) = self.deref(r, loc, &ptr) else { return (status, RawResponse::Empty) };
         let Some((ct, media)) = pick_media(&r.content) else { return (status, RawResponse::Empty) };
         let ptr = format!("{ptr}/content/{}", pointer_token(&ct));
         let kind = if is_json(&ct) {
@@ -934,6 +1093,9 @@ impl<'a> Lowerer<'a> {
         let mut names = vec![String::new(); self.shapes.len()];
         for i in order {
             let s = &self.shapes[i];
+            if matches!(s.kind, ShapeKind::Pending) {
+                continue; // a duplicate dropped in favour of an identical shape
+            }
             let name = if let Some(c) = &s.component {
                 naming::unique(naming::pascal(c), |n| taken.contains(n))
             } else {
@@ -969,6 +1131,7 @@ impl<'a> Lowerer<'a> {
             Ty::Bytes => TypeRef::Bytes,
             Ty::SortDir => TypeRef::SortDir,
             Ty::Shape(i) => TypeRef::Named(names[*i].clone()),
+            Ty::Deferred(d) => self.deferred[*d].as_ref().map_or(TypeRef::Any, |t| self.type_ref(t, names)),
             Ty::Vec(t) => TypeRef::Vec(Box::new(self.type_ref(t, names))),
             Ty::Map(t) => TypeRef::Map(Box::new(self.type_ref(t, names))),
         }
@@ -992,7 +1155,7 @@ impl<'a> Lowerer<'a> {
                             ty: self.type_ref(&f.ty, names),
                             required: f.required,
                             nullable: f.nullable,
-                            boxed: matches!(f.ty, Ty::Shape(j) if recursive.contains(&(i, j))),
+                            boxed: self.direct_shape(&f.ty).is_some_and(|j| recursive.contains(&(i, j))),
                             lenient_integer: f.ty == Ty::Int(64) && naming::is_id_like(&f.wire),
                             docs: f.docs.clone(),
                         });
@@ -1036,7 +1199,7 @@ impl<'a> Lowerer<'a> {
                             let ty = self.type_ref(t, names);
                             let rust_name = naming::unique(variant_name(&ty), |n| used.contains(n));
                             used.insert(rust_name.clone());
-                            ir::UnionVariant { rust_name, boxed: matches!(t, Ty::Shape(j) if recursive.contains(&(i, *j))), ty }
+                            ir::UnionVariant { rust_name, boxed: self.direct_shape(t).is_some_and(|j| recursive.contains(&(i, j))), ty }
                         })
                         .collect();
                     ir::TypeKind::Union { variants }
@@ -1072,8 +1235,8 @@ impl<'a> Lowerer<'a> {
                 _ => Vec::new(),
             };
             for t in direct {
-                if let Ty::Shape(j) = t {
-                    edges[i].push(*j);
+                if let Some(j) = self.direct_shape(t) {
+                    edges[i].push(j);
                 }
             }
         }
@@ -1118,7 +1281,7 @@ impl<'a> Lowerer<'a> {
                 let builder = naming::unique(op.names.builder.clone(), |n| builders.contains(n));
                 builders.insert(builder.clone());
                 let mut used = BTreeSet::new();
-                let params: Vec<ir::Param> = op
+                let bases: Vec<(String, ir::ParamLocation)> = op
                     .params
                     .iter()
                     .map(|p| {
@@ -1126,6 +1289,14 @@ impl<'a> Lowerer<'a> {
                             Some(ph) => naming::snake(&ph.name),
                             None => naming::param(&p.wire, matches!(p.ty, Ty::Vec(_))),
                         };
+                        (base, p.location)
+                    })
+                    .collect();
+                let params: Vec<ir::Param> = op
+                    .params
+                    .iter()
+                    .zip(naming::located_params(&bases))
+                    .map(|(p, base)| {
                         let rust_name = naming::unique(base, |n| used.contains(n) || n == "body" || n == "client");
                         used.insert(rust_name.clone());
                         ir::Param {
@@ -1238,6 +1409,27 @@ fn push_flatten(t: Ty, flatten: &mut Vec<Ty>) {
     }
 }
 
+/// The parameter names of a path template, read `{...}` by `{...}` (a segment may hold several,
+/// and literal text around them: `/reports/{year}-{month}.{format}`); `None` when a brace is
+/// unbalanced or a name is empty.
+pub fn template_params(path: &str) -> Option<Vec<&str>> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return None;
+        }
+        let close = open + rest[open..].find('}')?;
+        let name = &rest[open + 1..close];
+        if name.is_empty() || name.contains('{') {
+            return None;
+        }
+        out.push(name);
+        rest = &rest[close + 1..];
+    }
+    Some(out)
+}
+
 /// Make's page name for an operation: `get--connections--connectionid`.
 pub fn doc_slug(method: &str, path: &str) -> String {
     let mut s = method.to_lowercase();
@@ -1319,14 +1511,36 @@ fn admits_null(s: &Schema) -> bool {
     v.composition().is_some_and(|(_, members)| members.iter().any(|m| is_null_schema(m) || matches!(m, ReferenceOr::Item(m) if m.schema_data.nullable)))
 }
 
+/// The members of a composition that say something about the value: not `{type: null}`, and in
+/// an `allOf` not a member holding only annotations (`allOf: [{$ref}, {description}]` is the
+/// usual way to describe a reference).
+fn effective_members<'m>((key, members): (&'static str, &'m [ReferenceOr<Schema>])) -> impl Iterator<Item = (usize, &'m ReferenceOr<Schema>)> {
+    members.iter().enumerate().filter(move |(_, m)| !is_null_schema(m) && !(key == "allOf" && is_annotation_only(m)))
+}
+
+/// A schema with no keyword that constrains the value (only `description`, `title`, `example`,
+/// `nullable`, `readOnly`...).
+fn is_annotation_only(s: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(s) = s else { return false };
+    let v = View::of(s);
+    matches!(s.schema_kind, SchemaKind::Any(_))
+        && v.typ.is_none()
+        && v.format.is_none()
+        && v.enumeration.is_empty()
+        && v.properties.is_empty()
+        && v.additional.is_none()
+        && v.items.is_none()
+        && v.composition().is_none()
+}
+
 fn is_null_schema(s: &ReferenceOr<Schema>) -> bool {
     matches!(s, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.as_deref() == Some("null")))
 }
 
 fn makes_shape(s: &Schema) -> bool {
     let v = View::of(s);
-    if let Some((key, members)) = v.composition() {
-        return key == "allOf" || members.iter().filter(|m| !is_null_schema(m)).count() > 1 || !v.properties.is_empty();
+    if let Some(composition) = v.composition() {
+        return effective_members(composition).count() > 1 || !v.properties.is_empty();
     }
     match v.typ.as_deref() {
         Some("string") => !v.enumeration.is_empty(),

@@ -1,8 +1,9 @@
 //! Stage 2, merge: combines the per-operation documents of one API into one OpenAPI document.
 //! Paths and operations are united; identical servers, tags, security schemes and component
 //! schemas are kept once; document-level `security` and path-level parameters are pushed down
-//! into each operation. The same operation or component defined twice with different content is
-//! an error naming both places.
+//! into each operation (an operation's own parameter with the same name and location wins), and
+//! path-level parameters stay at path level too so that references to them resolve. The same
+//! operation or component defined twice with different content is an error naming both places.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,7 @@ use openapiv3::{Components, OpenAPI, Operation, PathItem, ReferenceOr};
 
 use super::diagnostics::{pointer_token, Diagnostic, Diagnostics, Location};
 use super::extract::Fragment;
+use super::refs;
 
 /// The HTTP methods OpenAPI 3.0 allows on a path item, in the order the emitters list them.
 pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -68,9 +70,19 @@ pub fn merge(fragments: Vec<Fragment>) -> Result<Merged, Diagnostics> {
     let mut scheme_origins: BTreeMap<String, Location> = BTreeMap::new();
     let mut other_component_origins: BTreeMap<String, Location> = BTreeMap::new();
     let mut first = true;
+    let mut path_level: BTreeMap<String, Option<Vec<ReferenceOr<openapiv3::Parameter>>>> = BTreeMap::new();
 
     for frag in fragments {
         let Fragment { location, heading, quote, doc: mut part } = frag;
+        // References are resolved in the block's own document (each Make page is a whole one).
+        let has_refs = part.paths.paths.values().any(|item| match item {
+            ReferenceOr::Reference { .. } => true,
+            ReferenceOr::Item(item) => {
+                item.iter().flat_map(|(_, op)| &op.parameters).chain(&item.parameters).any(|p| matches!(p, ReferenceOr::Reference { .. }))
+            }
+        });
+        let part_json = if has_refs { serde_json::to_value(&part).unwrap_or_default() } else { serde_json::Value::Null };
+        let part_json = || &part_json;
         if first {
             doc.info = part.info.clone();
             first = false;
@@ -102,17 +114,30 @@ pub fn merge(fragments: Vec<Fragment>) -> Result<Merged, Diagnostics> {
         }
         let doc_security = part.security.take();
         for (path, item) in std::mem::take(&mut part.paths.paths) {
+            let pointer = format!("#/paths/{}", pointer_token(&path));
             let mut item = match item {
                 ReferenceOr::Item(item) => item,
-                ReferenceOr::Reference { reference } => {
-                    diags.push(
-                        Diagnostic::at(&location, format!("path item `$ref` ({reference}) is not supported; inline the path item"))
-                            .with_pointer(format!("#/paths/{}", pointer_token(&path))),
-                    );
-                    continue;
-                }
+                ReferenceOr::Reference { reference } => match refs::resolve::<PathItem>(part_json(), &reference) {
+                    Ok((_, item)) => item,
+                    Err(message) => {
+                        diags.push(Diagnostic::at(&location, message).with_pointer(pointer));
+                        continue;
+                    }
+                },
             };
             let path_params = std::mem::take(&mut item.parameters);
+            let path_keys: Vec<_> = path_params.iter().map(|p| param_key(p, part_json())).collect();
+            // Kept at path level too (so references to them resolve) while every block agrees.
+            match path_level.entry(path.clone()) {
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(Some(path_params.clone()));
+                }
+                std::collections::btree_map::Entry::Occupied(mut e) => {
+                    if e.get().as_ref() != Some(&path_params) {
+                        e.insert(None);
+                    }
+                }
+            }
             let target = match doc.paths.paths.entry(path.clone()).or_insert_with(|| ReferenceOr::Item(PathItem::default())) {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { .. } => unreachable!("merge only inserts items"),
@@ -125,10 +150,11 @@ pub fn merge(fragments: Vec<Fragment>) -> Result<Merged, Diagnostics> {
             }
             for method in METHODS {
                 let Some(Some(mut op)) = operation_mut(&mut item, method).map(Option::take) else { continue };
-                // Path-level parameters apply unless the operation overrides the same name+location.
-                for p in &path_params {
-                    let key = param_key(p);
-                    if key.is_none() || !op.parameters.iter().any(|q| param_key(q) == key) {
+                // OpenAPI identifies a parameter by name and location: a path-level parameter
+                // applies unless the operation declares the same name in the same location.
+                let own: Vec<_> = op.parameters.iter().map(|q| param_key(q, part_json())).collect();
+                for (p, key) in path_params.iter().zip(&path_keys) {
+                    if key.is_none() || !own.contains(key) {
                         op.parameters.push(p.clone());
                     }
                 }
@@ -146,7 +172,7 @@ pub fn merge(fragments: Vec<Fragment>) -> Result<Merged, Diagnostics> {
                                 &location,
                                 format!("conflicting definitions of {} {path}: also defined differently at {first}", method.to_uppercase()),
                             )
-                            .with_pointer(format!("#/paths/{}/{method}", pointer_token(&path))),
+                            .with_pointer(format!("{pointer}/{method}")),
                         );
                     }
                     None => {
@@ -157,23 +183,32 @@ pub fn merge(fragments: Vec<Fragment>) -> Result<Merged, Diagnostics> {
             }
         }
     }
+    for (path, params) in path_level {
+        if let (Some(params), Some(ReferenceOr::Item(item))) = (params, doc.paths.paths.get_mut(&path)) {
+            item.parameters = params;
+        }
+    }
     diags.into_result(Merged { doc, origins, schema_origins })
 }
 
-fn param_key(p: &ReferenceOr<openapiv3::Parameter>) -> Option<(String, &'static str)> {
-    match p {
-        ReferenceOr::Item(p) => {
-            let d = p.parameter_data_ref();
-            let kind = match p {
-                openapiv3::Parameter::Query { .. } => "query",
-                openapiv3::Parameter::Header { .. } => "header",
-                openapiv3::Parameter::Path { .. } => "path",
-                openapiv3::Parameter::Cookie { .. } => "cookie",
-            };
-            Some((d.name.clone(), kind))
+/// A parameter's identity: its name and location (a reference is resolved in `doc`; one that
+/// does not resolve has no identity here, and lower reports it).
+fn param_key(p: &ReferenceOr<openapiv3::Parameter>, doc: &serde_json::Value) -> Option<(String, &'static str)> {
+    let resolved;
+    let p = match p {
+        ReferenceOr::Item(p) => p,
+        ReferenceOr::Reference { reference } => {
+            resolved = refs::resolve::<openapiv3::Parameter>(doc, reference).ok()?.1;
+            &resolved
         }
-        ReferenceOr::Reference { .. } => None,
-    }
+    };
+    let kind = match p {
+        openapiv3::Parameter::Query { .. } => "query",
+        openapiv3::Parameter::Header { .. } => "header",
+        openapiv3::Parameter::Path { .. } => "path",
+        openapiv3::Parameter::Cookie { .. } => "cookie",
+    };
+    Some((p.parameter_data_ref().name.clone(), kind))
 }
 
 fn merge_map<V: PartialEq>(

@@ -194,6 +194,51 @@ pub fn param(wire: &str, is_array: bool) -> String {
     name
 }
 
+/// A Cargo package name from an API folder name: lowercase, words joined by `-`, never starting
+/// with a digit (`13-path-parameter-override` -> `api-13-path-parameter-override`, `My API` ->
+/// `my-api`).
+pub fn crate_name(folder: &str) -> String {
+    let kebab: Vec<String> = words(folder).split_whitespace().map(|w| ascii_only(&w.to_lowercase())).filter(|w| !w.is_empty()).collect();
+    let name = kebab.join("-");
+    if name.is_empty() {
+        "api".into()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{name}")
+    } else {
+        name
+    }
+}
+
+/// Rust names for an operation's parameters from their base names (see [`param`]) and
+/// locations. OpenAPI identifies a parameter by name *and* location, so `id` may be both a path
+/// and a query parameter: the first location in the order path, query, header keeps the name,
+/// the others are qualified by theirs (`query_id`, `header_id`). The result does not depend on
+/// the order the docs list them in; names that still collide are made unique by the caller.
+pub fn located_params(params: &[(String, crate::codegen::ir::ParamLocation)]) -> Vec<String> {
+    use crate::codegen::ir::ParamLocation::{Header, Path, Query};
+    let rank = |l| match l {
+        Path => 0,
+        Query => 1,
+        Header => 2,
+    };
+    params
+        .iter()
+        .map(|(base, location)| {
+            let first = params.iter().filter(|(b, _)| b == base).map(|(_, l)| rank(*l)).min().unwrap_or(0);
+            if rank(*location) == first {
+                base.clone()
+            } else {
+                let word = match location {
+                    Path => "path",
+                    Query => "query",
+                    Header => "header",
+                };
+                snake(&format!("{word}_{}", base.trim_end_matches('_')))
+            }
+        })
+        .collect()
+}
+
 /// The placeholder inside a parameter name chosen at run time: `<connectionType>[]` ->
 /// `Some(("connectionType", "", "[]"))` (name, text before, text after).
 pub fn placeholder(wire: &str) -> Option<(&str, &str, &str)> {
