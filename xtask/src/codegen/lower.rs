@@ -435,6 +435,8 @@ struct Lowerer<'a> {
     deferred: Vec<Option<Ty>>,
     /// Pending shapes already used by a reference inside themselves.
     handed_out: BTreeSet<usize>,
+    /// Where each deferred alias was first met again (for the error of a true alias cycle).
+    reentries: BTreeMap<usize, (Location, String)>,
     /// The document as JSON, where references are looked up.
     json: serde_json::Value,
     seen: usize,
@@ -451,6 +453,7 @@ impl<'a> Lowerer<'a> {
             refs: HashMap::new(),
             deferred: Vec::new(),
             handed_out: BTreeSet::new(),
+            reentries: BTreeMap::new(),
             json: serde_json::to_value(doc).unwrap_or_default(),
             seen: 0,
         }
@@ -464,7 +467,7 @@ impl<'a> Lowerer<'a> {
 
     fn component(&mut self, name: &str, loc: &Location, pointer: &str) -> Ty {
         let key = format!("#/components/schemas/{}", pointer_token(name));
-        if let Some(ty) = self.cached(&key) {
+        if let Some(ty) = self.cached(&key, (loc, pointer)) {
             return ty;
         }
         let Some(schema) = self.doc.components.as_ref().and_then(|c| c.schemas.get(name)) else {
@@ -475,15 +478,19 @@ impl<'a> Lowerer<'a> {
         self.target(&key, &schema.clone(), &Hint::new(naming::pascal(name)), Some(name), &comp_loc)
     }
 
-    /// The type of a schema reference already met, if any.
-    fn cached(&mut self, key: &str) -> Option<Ty> {
+    /// The type of a schema reference already met, if any; `at` is where it is met again.
+    fn cached(&mut self, key: &str, at: (&Location, &str)) -> Option<Ty> {
         match self.refs.get(key)? {
             RefState::Done(ty) => Some(ty.clone()),
             RefState::Shape(id) => {
                 self.handed_out.insert(*id);
                 Some(Ty::Shape(*id))
             }
-            RefState::Alias(slot) => Some(Ty::Deferred(*slot)),
+            RefState::Alias(slot) => {
+                let slot = *slot;
+                self.reentries.entry(slot).or_insert_with(|| (at.0.clone(), at.1.to_string()));
+                Some(Ty::Deferred(slot))
+            }
         }
     }
 
@@ -530,7 +537,9 @@ impl<'a> Lowerer<'a> {
                 let mut ty = self.schema_ref(schema, hint, loc, key);
                 if self.contains_deferred(&ty, slot, 0) {
                     let what = component.map_or_else(|| format!("`{key}`"), |c| format!("schema `{c}`"));
-                    self.error(loc, key, format!("`$ref` cycle: {what} contains itself with no object in between (an alias, list or map of itself)"));
+                    let how = if self.direct_deferred(&ty) == Some(slot) { "is an alias of itself" } else { "is a list or map of itself" };
+                    let (at_loc, at_ptr) = self.reentries.get(&slot).cloned().unwrap_or_else(|| (loc.clone(), key.to_string()));
+                    self.error(&at_loc, &at_ptr, format!("`$ref` cycle: {what} {how} with no object in between"));
                     ty = Ty::Any;
                 }
                 self.deferred[slot] = Some(ty.clone());
@@ -548,6 +557,17 @@ impl<'a> Lowerer<'a> {
             Ty::Deferred(d) => depth < 64 && self.deferred[*d].as_ref().is_some_and(|t| self.contains_deferred(t, slot, depth + 1)),
             Ty::Vec(t) | Ty::Map(t) => self.contains_deferred(t, slot, depth),
             _ => false,
+        }
+    }
+
+    /// The deferred alias a type ends in, through resolved aliases.
+    fn direct_deferred(&self, ty: &Ty) -> Option<usize> {
+        match ty {
+            Ty::Deferred(d) => match &self.deferred[*d] {
+                Some(t) => self.direct_deferred(t),
+                None => Some(*d),
+            },
+            _ => None,
         }
     }
 
@@ -572,7 +592,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let key = refs::canonical(&tokens);
-        if let Some(ty) = self.cached(&key) {
+        if let Some(ty) = self.cached(&key, (loc, &pointer)) {
             return ty;
         }
         let schema = match refs::get(&self.json, &tokens).map(|v| serde_json::from_value::<ReferenceOr<Schema>>(v.clone())) {
@@ -1144,7 +1164,8 @@ impl<'a> Lowerer<'a> {
             let kind = match &s.kind {
                 ShapeKind::Pending => continue,
                 ShapeKind::Struct { fields, flatten, extra } => {
-                    let mut used = BTreeSet::new();
+                    // The emitter names the map of additional properties `extra`.
+                    let mut used: BTreeSet<String> = extra.iter().map(|_| "extra".to_string()).collect();
                     let mut fs = Vec::new();
                     for f in fields {
                         let rust_name = naming::unique(naming::snake(&f.wire), |n| used.contains(n));
@@ -1717,4 +1738,25 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
     }
     // A node alone in its component is recursive only with a self-edge; callers check edges.
     s.comp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_params;
+
+    #[test]
+    fn path_templates_are_read_brace_by_brace() {
+        for (path, want) in [
+            ("/connections/{connectionId}", Some(vec!["connectionId"])),
+            ("/pages/{pageName}{extension}", Some(vec!["pageName", "extension"])),
+            ("/reports/{year}-{month}.{format}", Some(vec!["year", "month", "format"])),
+            ("/v1/files:upload", Some(vec![])),
+            ("/a/{}", None),
+            ("/a/{b", None),
+            ("/a/b}", None),
+            ("/a/{b{c}}", None),
+        ] {
+            assert_eq!(template_params(path), want, "{path}");
+        }
+    }
 }

@@ -298,7 +298,12 @@ pub fn unique(name: String, taken: impl Fn(&str) -> bool) -> String {
     if !taken(&name) {
         return name;
     }
-    (2..).map(|i| format!("{name}{i}")).find(|n| !taken(n)).expect("an unused name exists")
+    // `type_` + 2 is `type2`, and `Self_` + 2 is `Self2` (not `Self_2`, which is not camel case).
+    let stem = match name.trim_end_matches('_') {
+        "" => name.as_str(),
+        s => s,
+    };
+    (2..).map(|i| format!("{stem}{i}")).find(|n| !taken(n)).expect("an unused name exists")
 }
 
 #[cfg(test)]
@@ -366,6 +371,44 @@ mod tests {
         }
         assert_eq!(placeholder("<connectionType>[]"), Some(("connectionType", "", "[]")));
         assert_eq!(placeholder("teamId"), None);
+    }
+
+    #[test]
+    fn parameters_with_one_name_in_several_locations_table() {
+        use crate::codegen::ir::ParamLocation::{Header, Path, Query};
+        for (params, want) in [
+            (vec![("id", Query), ("id", Path)], vec!["query_id", "id"]),
+            (vec![("id", Header), ("id", Query)], vec!["header_id", "id"]),
+            (vec![("id", Header), ("id", Query), ("id", Path), ("locale", Query)], vec!["header_id", "query_id", "id", "locale"]),
+            (vec![("type_", Path), ("type_", Query)], vec!["type_", "query_type"]),
+            (vec![("team_id", Query), ("team_id", Query)], vec!["team_id", "team_id"]),
+        ] {
+            let params: Vec<(String, _)> = params.into_iter().map(|(n, l)| (n.to_string(), l)).collect();
+            let got = located_params(&params);
+            assert_eq!(got, want, "{params:?}");
+            got.iter().for_each(|n| assert_ident(n));
+        }
+    }
+
+    #[test]
+    fn crate_name_table() {
+        for (folder, want) in [
+            ("make-api-v2", "make-api-v2"),
+            ("13-path-parameter-override", "api-13-path-parameter-override"),
+            ("My API", "my-api"),
+            ("googleapis.com_drive", "googleapis-com-drive"),
+            ("---", "api"),
+        ] {
+            assert_eq!(crate_name(folder), want, "{folder}");
+        }
+    }
+
+    #[test]
+    fn unique_keeps_identifiers_idiomatic() {
+        for (name, want) in [("Self_", "Self2"), ("type_", "type2"), ("Key", "Key2"), ("_", "_2")] {
+            assert_eq!(unique(name.into(), |n| n == name), want);
+            assert_ident(want);
+        }
     }
 
     #[test]
