@@ -1536,7 +1536,7 @@ fn admits_null(s: &Schema) -> bool {
 /// an `allOf` not a member holding only annotations (`allOf: [{$ref}, {description}]` is the
 /// usual way to describe a reference).
 fn effective_members<'m>((key, members): (&'static str, &'m [ReferenceOr<Schema>])) -> impl Iterator<Item = (usize, &'m ReferenceOr<Schema>)> {
-    members.iter().enumerate().filter(move |(_, m)| !is_null_schema(m) && !(key == "allOf" && is_annotation_only(m)))
+    members.iter().enumerate().filter(move |(_, m)| !(is_null_schema(m) || key == "allOf" && is_annotation_only(m)))
 }
 
 /// A schema with no keyword that constrains the value (only `description`, `title`, `example`,
