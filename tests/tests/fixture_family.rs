@@ -67,6 +67,7 @@ fn nested_sections_become_nested_handles() {
     assert_eq!(
         files,
         [
+            "nested-sections-client/src/catalogue.rs",
             "nested-sections-client/src/lib.rs",
             "nested-sections-client/src/scenarios.rs",
             "nested-sections-client/src/scenarios/logs.rs",
