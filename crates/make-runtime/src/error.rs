@@ -11,6 +11,7 @@
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
 
 use http::StatusCode;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -72,7 +73,10 @@ pub enum Error {
     },
 
     /// Make answered with a non-2xx status and its JSON error body.
-    #[error("{operation}: HTTP {status}: {}{}", .error.summary(), hint(*.status, .required_scopes))]
+    #[error(
+        "{operation}: HTTP {status}: {}{}{}",
+        .error.summary(), hint(*.status, .required_scopes), wait(*.retry_after)
+    )]
     Api {
         /// The operation name.
         operation: &'static str,
@@ -82,20 +86,25 @@ pub enum Error {
         error: ApiError,
         /// The scopes the operation requires (shown for 403).
         required_scopes: &'static [&'static str],
+        /// How long the response's `Retry-After` asked to wait, if it had one.
+        retry_after: Option<Duration>,
     },
 
     /// A non-2xx response whose body is not Make's error JSON (for example
     /// an HTML page from a proxy).
     #[error(
-        "{operation}: HTTP {status}{}: {}",
+        "{operation}: HTTP {status}{}: {}{}",
         .content_type.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
-        if .body_start.is_empty() { "empty body" } else { .body_start.as_str() }
+        if .body_start.is_empty() { "empty body" } else { .body_start.as_str() },
+        wait(*.retry_after)
     )]
     Status {
         /// The operation name.
         operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
+        /// How long the response's `Retry-After` asked to wait, if it had one.
+        retry_after: Option<Duration>,
         /// The response `Content-Type`, if any.
         content_type: Option<String>,
         /// The first ~200 characters of the body.
@@ -160,7 +169,27 @@ fn hint(status: StatusCode, scopes: &[&str]) -> String {
     }
 }
 
+fn wait(retry_after: Option<Duration>) -> String {
+    match retry_after {
+        Some(d) if d.subsec_millis() == 0 => format!(" (the server asks to retry after {} s)", d.as_secs()),
+        Some(d) => format!(" (the server asks to retry after {:.1} s)", d.as_secs_f64()),
+        None => String::new(),
+    }
+}
+
 impl Error {
+    /// How long the server asked to wait before a new attempt (its `Retry-After`), for
+    /// errors that come from a response that had one. The client already waited and
+    /// retried when the policy allowed it; a value here means it did not (attempts used
+    /// up, or a longer wait than
+    /// [`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api { retry_after, .. } | Error::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
     /// The HTTP status, for errors that come from a response.
     pub fn status(&self) -> Option<StatusCode> {
         match self {

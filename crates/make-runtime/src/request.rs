@@ -10,6 +10,7 @@
 //! Make's error body, inside one `tracing` span per call.
 
 use std::fmt::Display;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
@@ -23,7 +24,7 @@ use url::Url;
 
 use crate::client::{Client, Operation};
 use crate::error::{body_start, ApiError, Error};
-use crate::retry::{Failure, RetryPolicy};
+use crate::retry::{retry_after, Failure, RetryPolicy};
 
 /// Characters left as is in a path segment: RFC 3986 "unreserved".
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -401,14 +402,19 @@ impl RequestBuilder {
             if matches!(failure, Failure::Status(s) if s.is_success()) {
                 break outcome.map_err(|(_, e)| e.with_operation(op.name));
             }
-            let response_headers = outcome.as_ref().ok().map(|raw| &raw.headers);
-            if attempt >= max_attempts || !RetryPolicy::is_retryable(&op.method, failure) {
+            let asked = outcome
+                .as_ref()
+                .ok()
+                .and_then(|raw| retry_after(&raw.headers));
+            let delay = (attempt < max_attempts && RetryPolicy::is_retryable(&op.method, failure))
+                .then(|| inner.retry.delay(attempt, asked))
+                .flatten();
+            let Some(delay) = delay else {
                 break match outcome {
-                    Ok(raw) => Err(status_error(op, raw)),
+                    Ok(raw) => Err(status_error(op, raw, asked)),
                     Err((_, e)) => Err(e.with_operation(op.name)),
                 };
-            }
-            let delay = inner.retry.delay(attempt, response_headers);
+            };
             let reason = match failure {
                 Failure::Status(s) => format!("HTTP {s}"),
                 Failure::Connect => "connection failed".into(),
@@ -502,17 +508,19 @@ fn classify(e: reqwest::Error) -> (Failure, PendingError) {
     }
 }
 
-fn status_error(op: &'static Operation, raw: Raw) -> Error {
+fn status_error(op: &'static Operation, raw: Raw, retry_after: Option<Duration>) -> Error {
     match ApiError::from_body(&raw.body) {
         Some(error) => Error::Api {
             operation: op.name,
             status: raw.status,
             error,
             required_scopes: op.scopes,
+            retry_after,
         },
         None => Error::Status {
             operation: op.name,
             status: raw.status,
+            retry_after,
             content_type: raw
                 .headers
                 .get(CONTENT_TYPE)

@@ -1,10 +1,10 @@
 //! When and how long to wait before retrying a failed attempt.
 //!
 //! [`RetryPolicy`] retries on HTTP 429 and 503, connection failures and
-//! timeouts with exponential backoff and full jitter, and uses the server's
-//! `Retry-After` (delta seconds or HTTP date) when it sends one. Methods that
-//! are not idempotent (POST, PATCH) are retried only when it is safe: on 429
-//! and on connection failures where nothing was sent.
+//! timeouts with exponential backoff and full jitter, and waits as long as the
+//! server's `Retry-After` (delta seconds or HTTP date) asks when it sends one.
+//! Methods that are not idempotent (POST, PATCH) are retried only when it is
+//! safe: on 429 and on connection failures where nothing was sent.
 
 use std::time::{Duration, SystemTime};
 
@@ -13,10 +13,18 @@ use rand::Rng;
 
 /// Retry settings for every call made by a client.
 ///
-/// The default is 4 attempts in total, 500 ms base delay, 30 s maximum delay.
+/// The default is 4 attempts in total, 500 ms base delay, 30 s maximum
+/// backoff, and server-asked waits of up to 120 s.
+///
 /// The delay before retry `n` (1-based) is a random duration between zero and
 /// `min(max_delay, base_delay * 2^(n-1))` ("full jitter"), unless the response
-/// carried `Retry-After`, which is used as is (capped at `max_delay`).
+/// carried `Retry-After`. A `Retry-After` is honoured in full, never cut to
+/// `max_delay`: retrying earlier than the server asked is certain to be refused
+/// again (Make's rate limit counts per minute, so a 429 may ask for 60 s). When
+/// it asks for more than [`max_retry_after`](Self::max_retry_after), the call
+/// is not retried: it fails at once with the response's error, and
+/// [`Error::retry_after`](crate::Error::retry_after) tells the caller how long
+/// the server asked to wait.
 ///
 /// What is retried:
 /// - idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE): HTTP 429,
@@ -29,6 +37,7 @@ pub struct RetryPolicy {
     max_attempts: u32,
     base_delay: Duration,
     max_delay: Duration,
+    max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -37,6 +46,7 @@ impl Default for RetryPolicy {
             max_attempts: 4,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(120),
         }
     }
 }
@@ -77,9 +87,19 @@ impl RetryPolicy {
         self
     }
 
-    /// Upper bound of any delay, including one asked by `Retry-After`.
+    /// Upper bound of the computed backoff (not of a wait the server asks for
+    /// with `Retry-After`).
     pub fn max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
+        self
+    }
+
+    /// The longest `Retry-After` the client waits for before retrying (default
+    /// 120 s). A response asking for longer ends the call at once with its
+    /// error, carrying the time asked for
+    /// ([`Error::retry_after`](crate::Error::retry_after)).
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
         self
     }
 
@@ -109,10 +129,11 @@ impl RetryPolicy {
     }
 
     /// The delay before the retry that follows failed attempt `attempt`
-    /// (1-based), given the response headers if there was a response.
-    pub(crate) fn delay(&self, attempt: u32, headers: Option<&HeaderMap>) -> Duration {
-        if let Some(d) = headers.and_then(retry_after) {
-            return d.min(self.max_delay);
+    /// (1-based), given the wait the server asked for with `Retry-After`;
+    /// `None` when the server asked for longer than `max_retry_after` (no retry).
+    pub(crate) fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+        if let Some(asked) = retry_after {
+            return (asked <= self.max_retry_after).then_some(asked);
         }
         let exp = attempt.saturating_sub(1).min(31);
         let cap = self
@@ -122,9 +143,9 @@ impl RetryPolicy {
             .min(self.max_delay);
         let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
         if nanos == 0 {
-            return Duration::ZERO;
+            return Some(Duration::ZERO);
         }
-        Duration::from_nanos(rand::thread_rng().gen_range(0..=nanos))
+        Some(Duration::from_nanos(rand::thread_rng().gen_range(0..=nanos)))
     }
 }
 
@@ -188,28 +209,35 @@ mod tests {
             .base_delay(Duration::from_millis(100))
             .max_delay(Duration::from_millis(350));
         for _ in 0..200 {
-            assert!(p.delay(1, None) <= Duration::from_millis(100));
-            assert!(p.delay(2, None) <= Duration::from_millis(200));
-            assert!(p.delay(3, None) <= Duration::from_millis(350));
-            assert!(p.delay(40, None) <= Duration::from_millis(350));
+            assert!(p.delay(1, None).unwrap() <= Duration::from_millis(100));
+            assert!(p.delay(2, None).unwrap() <= Duration::from_millis(200));
+            assert!(p.delay(3, None).unwrap() <= Duration::from_millis(350));
+            assert!(p.delay(40, None).unwrap() <= Duration::from_millis(350));
         }
         assert_eq!(RetryPolicy::none().attempts(), 1);
         assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
     }
 
     #[test]
+    fn retry_after_is_waited_in_full_or_not_at_all() {
+        let p = RetryPolicy::default();
+        let secs = |s| Some(Duration::from_secs(s));
+        // Above the 30 s backoff cap, below the 120 s wait limit: waited in full.
+        assert_eq!(p.delay(1, secs(60)), secs(60));
+        assert_eq!(p.delay(3, secs(120)), secs(120));
+        assert_eq!(p.delay(1, secs(121)), None);
+        let p = p.max_retry_after(Duration::from_secs(600)).max_delay(Duration::from_secs(1));
+        assert_eq!(p.delay(1, secs(600)), secs(600));
+        assert_eq!(p.delay(1, Some(Duration::ZERO)), Some(Duration::ZERO));
+    }
+
+    #[test]
     fn retry_after_seconds_and_date() {
         let mut h = HeaderMap::new();
         h.insert(http::header::RETRY_AFTER, HeaderValue::from_static("2"));
-        assert_eq!(
-            RetryPolicy::default().delay(1, Some(&h)),
-            Duration::from_secs(2)
-        );
-        h.insert(http::header::RETRY_AFTER, HeaderValue::from_static("120"));
-        assert_eq!(
-            RetryPolicy::default().delay(1, Some(&h)),
-            Duration::from_secs(30)
-        );
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
+        h.insert(http::header::RETRY_AFTER, HeaderValue::from_static("1.5"));
+        assert_eq!(retry_after(&h), Some(Duration::from_millis(1500)));
         let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(10));
         h.insert(
             http::header::RETRY_AFTER,

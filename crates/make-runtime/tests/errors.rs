@@ -103,6 +103,7 @@ async fn html_502_becomes_status_error_with_body_start() {
             status,
             content_type,
             body_start,
+            retry_after: None,
         } => {
             assert_eq!(*operation, "connections.create");
             assert_eq!(status.as_u16(), 502);

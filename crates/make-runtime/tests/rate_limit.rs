@@ -6,52 +6,12 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
-use make_runtime::reqwest_middleware::{Middleware, Next, Result};
 use make_runtime::{Client, Plan, RateLimit};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// Records the tokio time at which each attempt is sent.
-#[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<Vec<tokio::time::Instant>>>);
-
-impl Recorder {
-    async fn run(
-        &self,
-        req: reqwest::Request,
-        ext: &mut http::Extensions,
-        next: Next<'_>,
-    ) -> Result<reqwest::Response> {
-        self.0.lock().unwrap().push(tokio::time::Instant::now());
-        next.run(req, ext).await
-    }
-    fn times(&self) -> Vec<tokio::time::Instant> {
-        let mut t = self.0.lock().unwrap().clone();
-        t.sort();
-        t
-    }
-}
-
-impl Middleware for Recorder {
-    fn handle<'a, 'b, 'c, 'd>(
-        &'a self,
-        req: reqwest::Request,
-        ext: &'b mut http::Extensions,
-        next: Next<'c>,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<reqwest::Response>> + Send + 'd>>
-    where
-        'a: 'd,
-        'b: 'd,
-        'c: 'd,
-        Self: 'd,
-    {
-        Box::pin(self.run(req, ext, next))
-    }
-}
 
 /// The largest number of times in any half-open window `[t, t + window)`.
 fn max_in_window(times: &[tokio::time::Instant], window: Duration) -> usize {

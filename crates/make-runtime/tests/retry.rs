@@ -222,3 +222,92 @@ async fn streaming_body_is_never_retried() {
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].body, b"abc");
 }
+
+/// A client whose attempts are timed by a middleware on tokio's clock (paused in these tests;
+/// timeouts disabled since they would fire while the runtime waits for the real network).
+fn timed(server: &MockServer, recorder: &Recorder, policy: RetryPolicy) -> Client {
+    builder(server)
+        .disable_timeouts()
+        .retry_policy(policy)
+        .with(recorder.clone())
+        .build()
+        .unwrap()
+}
+
+fn rate_limited(retry_after: &str) -> ResponseTemplate {
+    ResponseTemplate::new(429)
+        .insert_header("retry-after", retry_after)
+        .set_body_json(json!({"message": "Requests limit for organization exceeded, please try again later."}))
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_60_is_waited_in_full_with_the_default_policy() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(rate_limited("60"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&server)
+        .await;
+    let recorder = Recorder::default();
+    let start = tokio::time::Instant::now();
+    let v: Value = timed(&server, &recorder, RetryPolicy::default())
+        .request(&LIST_CONNECTIONS)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(v, json!({"ok": true}));
+    let times = recorder.times();
+    assert_eq!(times.len(), 2);
+    assert_eq!(times[0], start);
+    // The default backoff cap (30 s) does not shorten the server's 60 s.
+    assert!(
+        times[1] - times[0] >= Duration::from_secs(60),
+        "retried after {:?}",
+        times[1] - times[0]
+    );
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_beyond_max_retry_after_fails_at_once_carrying_the_wait() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(rate_limited("600"))
+        .mount(&server)
+        .await;
+    let recorder = Recorder::default();
+    let start = tokio::time::Instant::now();
+    let err = timed(&server, &recorder, RetryPolicy::default())
+        .request(&LIST_CONNECTIONS)
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert_eq!(start.elapsed(), Duration::ZERO, "no wait at all");
+    assert_eq!(received(&server).await.len(), 1, "no early retry");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(600)));
+    assert!(err.to_string().contains("retry after 600 s"), "{err}");
+
+    // A policy that allows it waits the 600 s.
+    let recorder = Recorder::default();
+    let err = timed(
+        &server,
+        &recorder,
+        RetryPolicy::default()
+            .max_attempts(2)
+            .max_retry_after(Duration::from_secs(600)),
+    )
+    .request(&LIST_CONNECTIONS)
+    .send_empty()
+    .await
+    .unwrap_err();
+    let times = recorder.times();
+    assert_eq!(times.len(), 2);
+    assert!(times[1] - times[0] >= Duration::from_secs(600));
+    // Attempts used up: the error still says how long the server asked for.
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(600)));
+}

@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use make_runtime::reqwest_middleware::{Middleware, Next, Result};
 use make_runtime::{ApiInfo, Client, ClientBuilder, Method, Operation};
 use wiremock::MockServer;
 
@@ -69,5 +70,43 @@ impl std::io::Write for Buffer {
 impl Buffer {
     pub fn contents(&self) -> String {
         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+/// Records the tokio time at which each attempt is sent.
+#[derive(Clone, Default)]
+pub struct Recorder(Arc<Mutex<Vec<tokio::time::Instant>>>);
+
+impl Recorder {
+    async fn run(
+        &self,
+        req: reqwest::Request,
+        ext: &mut http::Extensions,
+        next: Next<'_>,
+    ) -> Result<reqwest::Response> {
+        self.0.lock().unwrap().push(tokio::time::Instant::now());
+        next.run(req, ext).await
+    }
+    pub fn times(&self) -> Vec<tokio::time::Instant> {
+        let mut t = self.0.lock().unwrap().clone();
+        t.sort();
+        t
+    }
+}
+
+impl Middleware for Recorder {
+    fn handle<'a, 'b, 'c, 'd>(
+        &'a self,
+        req: reqwest::Request,
+        ext: &'b mut http::Extensions,
+        next: Next<'c>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<reqwest::Response>> + Send + 'd>>
+    where
+        'a: 'd,
+        'b: 'd,
+        'c: 'd,
+        Self: 'd,
+    {
+        Box::pin(self.run(req, ext, next))
     }
 }
