@@ -861,6 +861,9 @@ async fn bad_request_carries_im005() {
 
     assert!(matches!(err, Error::Api { .. }), "{err:?}");
     assert_eq!(err.code(), Some(&ErrorCode::Im005));
+    let suberrors = &err.api_error().unwrap().suberrors;
+    assert_eq!(suberrors[0].message.as_deref(), Some("Missing value of required parameter 'accountType'."));
+    assert!(err.to_string().contains("[Missing value of required parameter 'accountType'.]"), "{err}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
     let seen = only_request(&server).await;
     assert_request(

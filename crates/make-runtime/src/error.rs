@@ -245,12 +245,15 @@ impl Error {
 }
 
 /// Make's JSON error body, e.g.
-/// `{"detail": "Access denied.", "message": "Permission denied", "code": "SC403"}`.
+/// `{"detail": "Access denied.", "message": "Permission denied", "code": "SC403"}`, or for a
+/// validation error
+/// `{"message": "Validation failed", "suberrors": [{"message": "Name is required"}]}`.
 ///
 /// Decoding is tolerant: extra fields are ignored, a numeric `code` is kept as
-/// [`ErrorCode::Other`], and a non-string `detail`/`message` is kept as its
-/// JSON text.
+/// [`ErrorCode::Other`], a non-string `detail`/`message` is kept as its JSON
+/// text, and `suberrors` may be a list of objects or strings, or one object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The detailed explanation.
     #[serde(
@@ -273,21 +276,59 @@ pub struct ApiError {
         skip_serializing_if = "Option::is_none"
     )]
     pub code: Option<ErrorCode>,
+    /// The field-level messages Make sends with a validation error, in its order.
+    #[serde(
+        default,
+        deserialize_with = "lenient_suberrors",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub suberrors: Vec<SubError>,
+}
+
+/// One entry of [`ApiError::suberrors`]: a field-level message of a validation error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
+pub struct SubError {
+    /// What is wrong, e.g. `Missing value of required parameter 'accountType'.`.
+    #[serde(
+        default,
+        deserialize_with = "lenient_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message: Option<String>,
+    /// Any other fields the entry carried, kept as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SubError {
+    /// Its message, or its JSON text when it has none.
+    fn text(&self) -> String {
+        match &self.message {
+            Some(m) => m.clone(),
+            None => serde_json::Value::Object(self.other.clone()).to_string(),
+        }
+    }
 }
 
 impl ApiError {
     /// Parses a response body as Make's error body; `None` unless it is a
-    /// JSON object with at least one of `detail`, `message` or `code`.
+    /// JSON object with at least one of `detail`, `message`, `code` or a
+    /// non-empty `suberrors`.
     pub fn from_body(body: &[u8]) -> Option<ApiError> {
         let value: serde_json::Value = serde_json::from_slice(body).ok()?;
         if !value.is_object() {
             return None;
         }
         let err: ApiError = serde_json::from_value(value).ok()?;
-        (err.detail.is_some() || err.message.is_some() || err.code.is_some()).then_some(err)
+        (err.detail.is_some()
+            || err.message.is_some()
+            || err.code.is_some()
+            || !err.suberrors.is_empty())
+        .then_some(err)
     }
 
-    /// `message (CODE): detail`, leaving out the parts that are missing.
+    /// `message (CODE): detail [suberror; suberror]`, leaving out the parts that are missing.
     pub fn summary(&self) -> String {
         let mut s = String::new();
         if let Some(m) = &self.message {
@@ -313,6 +354,15 @@ impl ApiError {
             }
             s.push_str(d);
         }
+        if !self.suberrors.is_empty() {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push('[');
+            let texts: Vec<String> = self.suberrors.iter().map(SubError::text).collect();
+            s.push_str(&texts.join("; "));
+            s.push(']');
+        }
         s
     }
 }
@@ -321,6 +371,32 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.summary())
     }
+}
+
+/// `suberrors` as a list; a single entry (object or string) is a list of one, a string entry
+/// is its message, and anything else is kept as its JSON text.
+fn lenient_suberrors<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SubError>, D::Error> {
+    use serde_json::Value;
+    let entry = |v: Value| -> Option<SubError> {
+        match v {
+            Value::Null => None,
+            Value::Object(map) => Some(
+                serde_json::from_value(Value::Object(map.clone())).unwrap_or(SubError {
+                    message: None,
+                    other: map,
+                }),
+            ),
+            other => Some(SubError {
+                message: value_to_string(other),
+                other: serde_json::Map::new(),
+            }),
+        }
+    };
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Array(items)) => items.into_iter().filter_map(entry).collect(),
+        Some(v) => entry(v).into_iter().collect(),
+        None => Vec::new(),
+    })
 }
 
 fn value_to_string(v: serde_json::Value) -> Option<String> {
@@ -477,6 +553,42 @@ mod tests {
         assert!(ApiError::from_body(br#"{"foo":"bar"}"#).is_none());
         assert!(ApiError::from_body(b"<html>").is_none());
         assert!(ApiError::from_body(b"[1]").is_none());
+    }
+
+    #[test]
+    fn suberrors_are_kept_and_shown() {
+        let e = ApiError::from_body(
+            br#"{"detail":"Validation failed for 2 parameter(s).","message":"Invalid input parameters","code":"IM005",
+                "suberrors":[{"message":"Missing value of required parameter 'accountType'.","field":"accountType"},
+                             {"message":"Name is too long"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(e.suberrors.len(), 2);
+        assert_eq!(e.suberrors[0].other["field"], "accountType");
+        assert_eq!(
+            e.to_string(),
+            "Invalid input parameters (IM005): Validation failed for 2 parameter(s). \
+             [Missing value of required parameter 'accountType'.; Name is too long]"
+        );
+        // Round trip keeps every field.
+        let back = serde_json::to_value(&e).unwrap();
+        assert_eq!(back["suberrors"][0]["field"], "accountType");
+        assert_eq!(serde_json::from_value::<ApiError>(back).unwrap(), e);
+    }
+
+    #[test]
+    fn suberrors_without_code_or_message_still_decode() {
+        let e = ApiError::from_body(br#"{"suberrors":[{"message":"Name is required"},"Email is invalid",null,{"path":"x"},7]}"#)
+            .unwrap();
+        assert_eq!(e.code, None);
+        assert_eq!(
+            e.summary(),
+            r#"[Name is required; Email is invalid; {"path":"x"}; 7]"#
+        );
+        let e = ApiError::from_body(br#"{"message":"Validation failed","suberrors":{"message":"one"}}"#).unwrap();
+        assert_eq!(e.summary(), "Validation failed [one]");
+        assert!(ApiError::from_body(br#"{"suberrors":[]}"#).is_none());
+        assert!(ApiError::from_body(br#"{"message":"x","suberrors":"weird"}"#).unwrap().suberrors[0].message.as_deref() == Some("weird"));
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub use reqwest::Method;
 pub use reqwest_middleware;
 
 pub use client::{ApiInfo, Client, ClientBuilder, Operation};
-pub use error::{ApiError, Error, ErrorCode};
+pub use error::{ApiError, Error, ErrorCode, SubError};
 pub use paginate::{paginate, Page, SortDir};
 pub use rate_limit::{Plan, RateLimit};
 pub use request::RequestBuilder;

@@ -267,3 +267,39 @@ async fn timeout_is_reported() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn validation_error_with_suberrors_and_no_code_is_an_api_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({
+            "suberrors": [
+                {"message": "Value must not be empty.", "path": "name"},
+                {"message": "Value is not a valid e-mail address.", "path": "email"}
+            ]
+        })))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .request(&CREATE_CONNECTION)
+        .json(&json!({"name": ""}))
+        .send_empty()
+        .await
+        .unwrap_err();
+    let api = err.api_error().expect("decoded as Make's error body");
+    assert_eq!(err.code(), None);
+    let messages: Vec<_> = api.suberrors.iter().map(|s| s.message.as_deref()).collect();
+    assert_eq!(
+        messages,
+        [
+            Some("Value must not be empty."),
+            Some("Value is not a valid e-mail address.")
+        ]
+    );
+    assert_eq!(api.suberrors[1].other["path"], "email");
+    assert_eq!(
+        err.to_string(),
+        "connections.create: HTTP 422 Unprocessable Entity: [Value must not be empty.; \
+         Value is not a valid e-mail address.]"
+    );
+}
