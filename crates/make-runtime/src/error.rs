@@ -82,8 +82,8 @@ pub enum Error {
         operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
-        /// Make's error body.
-        error: ApiError,
+        /// Make's error body (boxed to keep `Error` small).
+        error: Box<ApiError>,
         /// The scopes the operation requires (shown for 403).
         required_scopes: &'static [&'static str],
         /// How long the response's `Retry-After` asked to wait, if it had one.

@@ -513,7 +513,7 @@ fn status_error(op: &'static Operation, raw: Raw, retry_after: Option<Duration>)
         Some(error) => Error::Api {
             operation: op.name,
             status: raw.status,
-            error,
+            error: Box::new(error),
             required_scopes: op.scopes,
             retry_after,
         },
