@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::error::{body_start, ApiError, Error};
+use crate::error::{body_start, Error};
 use crate::request::{decode_json as decode_json_body, Raw};
 
 /// An error of a catalogue call: the arguments did not fit the operation, or the call itself
@@ -207,20 +207,14 @@ fn check_status(
     if status.is_success() {
         return Ok(status);
     }
-    Err(CatalogueError::Call(match ApiError::from_body(body) {
-        Some(error) => Error::Api {
-            operation,
-            status,
-            error,
-            required_scopes: scopes,
-        },
-        None => Error::Status {
-            operation,
-            status,
-            content_type: (!content_type.is_empty()).then(|| content_type.to_owned()),
-            body_start: body_start(body),
-        },
-    }))
+    Err(CatalogueError::Call(crate::request::response_error(
+        operation,
+        scopes,
+        status,
+        (!content_type.is_empty()).then(|| content_type.to_owned()),
+        body,
+        None,
+    )))
 }
 
 /// Decodes a JSON response body of `operation` as `T`, as the client does, and encodes the

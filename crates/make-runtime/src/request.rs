@@ -509,24 +509,37 @@ fn classify(e: reqwest::Error) -> (Failure, PendingError) {
 }
 
 fn status_error(op: &'static Operation, raw: Raw, retry_after: Option<Duration>) -> Error {
-    match ApiError::from_body(&raw.body) {
+    let content_type = raw
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    response_error(op.name, op.scopes, raw.status, content_type, &raw.body, retry_after)
+}
+
+/// The error for a non-2xx response: [`Error::Api`] for Make's error body, else [`Error::Status`].
+pub(crate) fn response_error(
+    operation: &'static str,
+    required_scopes: &'static [&'static str],
+    status: StatusCode,
+    content_type: Option<String>,
+    body: &[u8],
+    retry_after: Option<Duration>,
+) -> Error {
+    match ApiError::from_body(body) {
         Some(error) => Error::Api {
-            operation: op.name,
-            status: raw.status,
+            operation,
+            status,
             error: Box::new(error),
-            required_scopes: op.scopes,
+            required_scopes,
             retry_after,
         },
         None => Error::Status {
-            operation: op.name,
-            status: raw.status,
+            operation,
+            status,
             retry_after,
-            content_type: raw
-                .headers
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-            body_start: body_start(&raw.body),
+            content_type,
+            body_start: body_start(body),
         },
     }
 }
