@@ -55,7 +55,7 @@ pub use reqwest_middleware;
 
 pub use client::{ApiInfo, Client, ClientBuilder, Operation};
 pub use error::{ApiError, Error, ErrorCode, SubError};
-pub use paginate::{paginate, Page, SortDir};
+pub use paginate::{cursor_key, paginate, paginate_cursor, total_count, CursorPage, Page, SortDir};
 pub use rate_limit::{Plan, RateLimit};
 pub use request::RequestBuilder;
 pub use retry::RetryPolicy;

@@ -3,7 +3,8 @@
 //! Make lists take `pg[offset]`, `pg[limit]`, `pg[sortBy]` and `pg[sortDir]`, and echo the
 //! offset and limit they applied in a `pg` object. [`paginate`] turns a page-fetching closure
 //! into a [`Stream`] of items that ends only when the list is complete ([`Page`] carries the
-//! echo), and [`SortDir`] is the `pg[sortDir]` value.
+//! echo), and [`SortDir`] is the `pg[sortDir]` value. Lists that also page by key (`pg[last]`,
+//! Make's logs) are walked by [`paginate_cursor`] instead.
 
 use std::fmt;
 use std::future::Future;
@@ -12,6 +13,11 @@ use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+
+mod cursor;
+mod total;
+pub use cursor::{cursor_key, paginate_cursor, CursorPage};
+pub use total::total_count;
 
 /// Sort direction of a list (`pg[sortDir]`): `asc` or `desc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -318,6 +318,13 @@ impl ListConnections {
         self.cols = ::std::option::Option::Some(value.into_iter().collect());
         self
     }
+    /// Asks for every column (`cols[]=*`), also those the API does not return by default. Replaces the columns set with [`Self::cols`].
+    pub fn all_cols(mut self) -> Self {
+        self.cols = ::std::option::Option::Some(
+            ::std::vec![::std::convert::From::from("*")],
+        );
+        self
+    }
     /// Sends `GET /connections` and decodes the response.
     pub async fn send(
         self,
@@ -454,6 +461,13 @@ impl GetConnectionDetails {
         self.cols = ::std::option::Option::Some(value.into_iter().collect());
         self
     }
+    /// Asks for every column (`cols[]=*`), also those the API does not return by default. Replaces the columns set with [`Self::cols`].
+    pub fn all_cols(mut self) -> Self {
+        self.cols = ::std::option::Option::Some(
+            ::std::vec![::std::convert::From::from("*")],
+        );
+        self
+    }
     /// Sends `GET /connections/{connectionId}` and decodes the response.
     pub async fn send(
         self,
@@ -532,6 +546,13 @@ impl RenameConnection {
         value: impl ::std::iter::IntoIterator<Item = crate::models::RenameConnectionCol>,
     ) -> Self {
         self.cols = ::std::option::Option::Some(value.into_iter().collect());
+        self
+    }
+    /// Asks for every column (`cols[]=*`), also those the API does not return by default. Replaces the columns set with [`Self::cols`].
+    pub fn all_cols(mut self) -> Self {
+        self.cols = ::std::option::Option::Some(
+            ::std::vec![::std::convert::From::from("*")],
+        );
         self
     }
     /// Sends `PATCH /connections/{connectionId}` and decodes the response.

@@ -92,6 +92,13 @@ impl ListDataStores {
         self.cols = ::std::option::Option::Some(value.into_iter().collect());
         self
     }
+    /// Asks for every column (`cols[]=*`), also those the API does not return by default. Replaces the columns set with [`Self::cols`].
+    pub fn all_cols(mut self) -> Self {
+        self.cols = ::std::option::Option::Some(
+            ::std::vec![::std::convert::From::from("*")],
+        );
+        self
+    }
     /// The value that will be used to sort returned entities by.
     ///
     /// Sent as the `pg[sortBy]` query parameter.

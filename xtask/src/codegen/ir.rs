@@ -111,6 +111,9 @@ pub struct Operation {
     pub docs: Option<String>,
     /// Marked deprecated in the docs.
     pub deprecated: bool,
+    /// For a deprecated operation: the docs' note (the sentence of its description that says
+    /// so), or a plain statement when the docs give none.
+    pub deprecation: Option<String>,
     /// Scopes the token needs.
     pub scopes: Vec<String>,
     /// Parameters: required ones first, each group in the docs' order.
@@ -157,6 +160,11 @@ pub struct Param {
     pub docs: Option<String>,
     /// For a name chosen at run time (`<connectionType>[]`): the placeholder.
     pub placeholder: Option<Placeholder>,
+    /// Make's column selection (`cols[]`), which also takes `*` for every column: the builder
+    /// gets an `all_<name>()` setter sending that.
+    pub all_columns: bool,
+    /// For a parameter the docs mark deprecated: their note (see [`Operation::deprecation`]).
+    pub deprecation: Option<String>,
 }
 
 /// A parameter name with a part chosen at run time: `<connectionType>[]` is
@@ -187,6 +195,35 @@ pub struct Pagination {
     /// The response's `pg` object, when its type declares `limit` or `offset`: the runtime reads
     /// the page size and offset the server applied from it.
     pub echo: Option<PageEcho>,
+    /// Set when the list also pages by key (`pg[last]`): the stream then walks it by key.
+    pub cursor: Option<Cursor>,
+    /// Set when the response reports the size of the whole list.
+    pub total: Option<Total>,
+}
+
+/// A list that pages by key: Make's `pg[last]` (the key of the last item received).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cursor {
+    /// Rust name of the `pg[last]` parameter (always a string: keys are text).
+    pub last: String,
+    /// Rust name of `pg[showLast]` (include the item with the key itself), cleared after the
+    /// first page so that item is not yielded twice.
+    pub show_last: Option<String>,
+    /// Rust name of `pg[sortBy]`: the field whose value is an item's key.
+    pub sort_by: Option<String>,
+    /// The response field that echoes `pg` (any shape: the runtime reads `last`, `sortBy` and
+    /// `limit` from it), as a path of (Rust name, is an `Option`).
+    pub echo: Vec<(String, bool)>,
+}
+
+/// Where a list response reports how many items the whole list has.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Total {
+    /// Path of (Rust field name, is an `Option`) from the response to the count
+    /// (`pg.totalCount`, `count`, `total`).
+    pub field: Vec<(String, bool)>,
+    /// Rust name of the parameter that asks for the count (`pg[returnTotalCount]`), if any.
+    pub request: Option<String>,
 }
 
 /// Where a list response echoes Make's `pg` object.

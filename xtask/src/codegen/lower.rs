@@ -151,6 +151,29 @@ pub fn lower(api_name: &str, config: &ApiConfig, config_file: &str, merged: &Mer
     l.diags.into_result(api)
 }
 
+/// The docs' note on a deprecation: the first sentence of the description that mentions it
+/// (`"Deprecated: use the new endpoint."`), else a plain statement.
+fn deprecation_note(description: Option<&str>) -> String {
+    let text = description.unwrap_or("").replace("<br>", "\n");
+    let sentence = text
+        .split(['\n', '.'])
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .find(|s| s.to_lowercase().contains("deprecat"))
+        .map(|s| s.replace("**", "").replace("__", "").trim_matches(['*', '_', '>', ' ']).to_string())
+        .filter(|s| !s.is_empty());
+    match sentence {
+        Some(s) if s.chars().count() > 200 => format!("{}…", s.chars().take(200).collect::<String>()),
+        Some(s) => s,
+        None => "Marked deprecated in the API docs.".to_string(),
+    }
+}
+
+/// Make's key-paging parameter: the key of the last item received.
+const CURSOR_PARAM: &str = "pg[last]";
+
+/// Make's column selection; `cols[]=*` asks for every column (seed overview: "Filtering").
+const COLUMNS_PARAM: &str = "cols[]";
+
 /// Names a client method cannot take (`Client::new`, the `models` re-export, the `catalogue`
 /// module...), and names a handle method cannot take (its constructor).
 const CLIENT_RESERVED: &[&str] = &["client", "models", "catalogue", "new", "builder", "runtime"];
@@ -185,20 +208,18 @@ fn nest_groups(groups: Vec<RawGroup>) -> Vec<RawGroup> {
         }
         i += 1;
     }
-    fn visit(i: usize, groups: &[RawGroup], order: &mut Vec<usize>) {
-        order.push(i);
-        let path = &groups[i].path;
-        for (j, g) in groups.iter().enumerate() {
-            if g.path.len() == path.len() + 1 && g.path.starts_with(path) {
-                visit(j, groups, order);
-            }
-        }
-    }
+    // Siblings in the order of the first mention of anything in their subtree.
+    let first_mention = |path: &[String]| groups.iter().position(|g| g.path.starts_with(path)).unwrap_or(usize::MAX);
+    let children = |path: &[String]| {
+        let mut c: Vec<usize> = (0..groups.len()).filter(|&j| groups[j].path.len() == path.len() + 1 && groups[j].path.starts_with(path)).collect();
+        c.sort_by_key(|&j| first_mention(&groups[j].path));
+        c
+    };
     let mut order = Vec::with_capacity(groups.len());
-    for (i, g) in groups.iter().enumerate() {
-        if g.path.len() == 1 {
-            visit(i, &groups, &mut order);
-        }
+    let mut stack: Vec<usize> = children(&[]).into_iter().rev().collect();
+    while let Some(i) = stack.pop() {
+        order.push(i);
+        stack.extend(children(&groups[i].path).into_iter().rev());
     }
     let mut slots: Vec<Option<RawGroup>> = groups.into_iter().map(Some).collect();
     order.into_iter().filter_map(|i| slots[i].take()).collect()
@@ -319,6 +340,7 @@ struct RawOp {
 }
 
 struct RawParam {
+    deprecated: bool,
     wire: String,
     location: ir::ParamLocation,
     required: bool,
@@ -970,14 +992,21 @@ impl<'a> Lowerer<'a> {
                 (ParameterSchemaOrContent::Schema(s), ty) => id_number(&data.name, ty, s),
                 (_, ty) => ty,
             };
-            // Make's documented sort direction is the runtime's `SortDir`.
-            let ty = if data.name == "pg[sortDir]" { Ty::SortDir } else { self.query_safe(ty) };
+            // Make's documented sort direction is the runtime's `SortDir`; the key of a list
+            // paged by key is text (`1632371744497_scenario.1229.auto.…`), whatever type the
+            // docs give it (they say integer).
+            let ty = match data.name.as_str() {
+                "pg[sortDir]" => Ty::SortDir,
+                CURSOR_PARAM => Ty::String,
+                _ => self.query_safe(ty),
+            };
             let placeholder = naming::placeholder(&data.name).map(|(name, prefix, suffix)| ir::Placeholder {
                 name: name.to_string(),
                 prefix: prefix.to_string(),
                 suffix: suffix.to_string(),
             });
             params.push(RawParam {
+                deprecated: data.deprecated.unwrap_or(false),
                 wire: data.name.clone(),
                 location,
                 required: data.required || location == ir::ParamLocation::Path,
@@ -1088,6 +1117,18 @@ impl<'a> Lowerer<'a> {
             RawResponse::Bytes
         };
         (status, kind)
+    }
+
+    /// A list of strings or of a string enum (a `*` fits in either).
+    fn is_text_list(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Vec(inner) => match **inner {
+                Ty::String => true,
+                Ty::Shape(i) => matches!(self.shapes[i].kind, ShapeKind::Enum(_)),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// Parameters are sent as text: an object or union type is sent as its JSON.
@@ -1328,6 +1369,8 @@ impl<'a> Lowerer<'a> {
                             ty: self.type_ref(&p.ty, names),
                             docs: p.docs.clone(),
                             placeholder: p.placeholder.clone(),
+                            deprecation: p.deprecated.then(|| deprecation_note(p.docs.as_deref())),
+                            all_columns: p.wire == COLUMNS_PARAM && p.location == ir::ParamLocation::Query && self.is_text_list(&p.ty),
                         }
                     })
                     .collect();
@@ -1351,7 +1394,9 @@ impl<'a> Lowerer<'a> {
                     },
                 };
                 let pagination = pagination(&params, &response, types);
+                let deprecation = op.deprecated.then(|| deprecation_note(op.docs.as_deref()));
                 ops.push(ir::Operation {
+                    deprecation,
                     pagination,
                     id: format!("{id_prefix}.{method}"),
                     method_name: method,
@@ -1393,7 +1438,41 @@ fn pagination(params: &[ir::Param], response: &ir::Response, types: &[ir::TypeDe
         items_optional: items.is_option(),
         item: (**item).clone(),
         echo: page_echo(fields, types),
+        cursor: cursor(params, fields),
+        total: total(params, fields, types),
     })
+}
+
+/// Key-based paging: a `pg[last]` query parameter (the key of the last item received).
+fn cursor(params: &[ir::Param], fields: &[ir::Field]) -> Option<ir::Cursor> {
+    let query = |wire: &str| params.iter().find(|p| p.wire == wire && p.location == ir::ParamLocation::Query && p.placeholder.is_none());
+    let last = query(CURSOR_PARAM).filter(|p| p.ty == TypeRef::String)?;
+    Some(ir::Cursor {
+        last: last.rust_name.clone(),
+        show_last: query("pg[showLast]").filter(|p| p.ty == TypeRef::Boolean).map(|p| p.rust_name.clone()),
+        sort_by: query("pg[sortBy]").map(|p| p.rust_name.clone()),
+        echo: fields.iter().find(|f| f.wire == "pg").map(|f| vec![(f.rust_name.clone(), f.is_option())]).unwrap_or_default(),
+    })
+}
+
+/// The count of the whole list: `totalCount`/`total`/`count` in the `pg` echo, else at the top
+/// of the response; `pg[returnTotalCount]` asks for it.
+fn total(params: &[ir::Param], fields: &[ir::Field], types: &[ir::TypeDef]) -> Option<ir::Total> {
+    const NAMES: [&str; 3] = ["totalCount", "total", "count"];
+    let scalar = |f: &&ir::Field| matches!(f.ty, TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::String);
+    let in_pg = fields.iter().find(|f| f.wire == "pg").and_then(|pg| {
+        let TypeRef::Named(name) = &pg.ty else { return None };
+        let ir::TypeKind::Struct { fields: pg_fields, .. } = &types.iter().find(|t| &t.name == name)?.kind else { return None };
+        let count = NAMES.iter().find_map(|n| pg_fields.iter().filter(scalar).find(|f| f.wire == *n))?;
+        Some(vec![(pg.rust_name.clone(), pg.is_option()), (count.rust_name.clone(), count.is_option())])
+    });
+    let top = || NAMES.iter().find_map(|n| fields.iter().filter(scalar).find(|f| f.wire == *n)).map(|f| vec![(f.rust_name.clone(), f.is_option())]);
+    let field = in_pg.or_else(top)?;
+    let request = params
+        .iter()
+        .find(|p| p.wire == "pg[returnTotalCount]" && p.location == ir::ParamLocation::Query && p.ty == TypeRef::Boolean)
+        .map(|p| p.rust_name.clone());
+    Some(ir::Total { field, request })
 }
 
 /// The response's `pg` field, when its type is an object with an integer `limit` or `offset`.
@@ -1742,7 +1821,7 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::template_params;
+    use super::*;
 
     #[test]
     fn path_templates_are_read_brace_by_brace() {
@@ -1758,5 +1837,34 @@ mod tests {
         ] {
             assert_eq!(template_params(path), want, "{path}");
         }
+    }
+
+    #[test]
+    fn deprecation_note_table() {
+        for (description, want) in [
+            (Some("Starts a scenario.\n\nThis endpoint is deprecated, use Run instead. More."), "This endpoint is deprecated, use Run instead"),
+            (Some("**Deprecated**: use `POST /scenarios/{id}/run`"), "Deprecated: use `POST /scenarios/{id}/run`"),
+            (Some("Line one.<br>DEPRECATED since 2024"), "DEPRECATED since 2024"),
+            (Some("Starts a scenario."), "Marked deprecated in the API docs."),
+            (None, "Marked deprecated in the API docs."),
+        ] {
+            assert_eq!(deprecation_note(description), want, "{description:?}");
+        }
+        assert!(deprecation_note(Some(&format!("Deprecated {}", "x".repeat(300)))).ends_with('…'));
+    }
+
+    #[test]
+    fn parent_sections_are_added_and_children_follow_their_parent() {
+        let raw = |path: &[&str]| RawGroup {
+            tags: vec![path.join(" > ")],
+            sections: path.iter().map(|s| s.to_string()).collect(),
+            path: path.iter().map(|s| s.to_string()).collect(),
+            ops: Vec::new(),
+        };
+        let groups = nest_groups(vec![raw(&["b", "x", "y"]), raw(&["a"]), raw(&["b"]), raw(&["a", "z"]), raw(&["b", "w"])]);
+        let paths: Vec<String> = groups.iter().map(|g| g.path.join(".")).collect();
+        assert_eq!(paths, ["b", "b.x", "b.x.y", "b.w", "a", "a.z"]);
+        assert!(groups[1].tags.is_empty(), "an added parent has no tag of its own");
+        assert_eq!(group_path(&["Models".into(), "New".into()]), ["models2", "new2"]);
     }
 }

@@ -267,6 +267,7 @@ pub struct OperationNames {
 /// `"Verify if connection is scoped"` -> `verify_scoped`, `VerifyConnectionScoped`. Articles and
 /// filler words are dropped; the group's noun (singular or plural) is dropped from the method.
 pub fn operation(summary: &str, group: &str) -> OperationNames {
+    let summary = without_deprecation_mark(summary);
     let snake_words: Vec<String> = words(summary)
         .to_snake_case()
         .split('_')
@@ -280,6 +281,23 @@ pub fn operation(summary: &str, group: &str) -> OperationNames {
     let method = if method_words.is_empty() { snake(&snake_words.join("_")) } else { snake(&method_words.join("_")) };
     let builder = pascal(&snake_words.join("_"));
     OperationNames { method, builder }
+}
+
+/// A summary without the mark some docs put on deprecated operations (`"Authorize
+/// (deprecated)"`, `"Create request - deprecated"`): the `#[deprecated]` attribute says it.
+fn without_deprecation_mark(summary: &str) -> &str {
+    let trimmed = summary.trim_end();
+    let lower = trimmed.to_ascii_lowercase();
+    for mark in ["(deprecated)", "[deprecated]", "- deprecated", "– deprecated", "deprecated"] {
+        if lower.ends_with(mark) && lower.len() > mark.len() {
+            let rest = trimmed[..trimmed.len() - mark.len()].trim_end();
+            // A bare trailing word only counts after a separator: "List deprecated" stays.
+            if mark != "deprecated" || rest.ends_with([',', ':', '-']) {
+                return rest.trim_end_matches([',', ':']).trim_end();
+            }
+        }
+    }
+    trimmed
 }
 
 /// A summary made from method and path when the docs have none: `GET /data-stores/{id}/records`
@@ -432,6 +450,11 @@ mod tests {
             ("Test RPC", "SDK Apps > RPCs", "test", "TestRpc"),
             ("Get current user", "Users > Me", "get_current", "GetCurrentUser"),
             ("List data store records", "Data stores > Records", "list", "ListDataStoreRecords"),
+            // The docs' deprecation marks are not part of the name.
+            ("Authorize (deprecated)", "OAuth", "authorize", "Authorize"),
+            ("Create new Credential Request - deprecated", "Credential requests", "create_new", "CreateNewCredentialRequest"),
+            ("Delete - deprecated", "Incomplete executions", "delete", "Delete"),
+            ("List deprecated", "Things", "list_deprecated", "ListDeprecated"),
         ] {
             let n = operation(summary, group);
             assert_eq!((n.method.as_str(), n.builder.as_str()), (method, builder), "{summary}");

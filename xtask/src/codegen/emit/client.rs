@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{crate_ident, docs, format_file, header, ident, rust_type, OutputFile};
-use crate::codegen::ir::{Api, BodyKind, Group, Operation, Param, ParamLocation, ResponseKind, TypeKind, TypeRef};
+use crate::codegen::ir::{Api, BodyKind, Cursor, Group, Operation, Pagination, Param, ParamLocation, ResponseKind, Total, TypeKind, TypeRef};
 use crate::codegen::naming;
 
 /// `<client>/src/lib.rs` and one module per group.
@@ -40,7 +40,7 @@ fn inner_doc(text: &str) -> TokenStream {
 fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
     let models = crate_ident(&api.models_crate);
     let krate = crate_ident(&api.client_crate);
-    let first = api.groups.iter().find_map(|g| g.operations.first().map(|o| (g, o)));
+    let first = api.groups.iter().find_map(|g| g.operations.iter().find(|o| !o.deprecated).map(|o| (g, o)));
     let example = match first {
         Some((g, o)) if example_args(api, o, &super::defaultable(api)).is_some() => {
             let args = example_args(api, o, &super::defaultable(api)).unwrap_or_default();
@@ -473,12 +473,14 @@ fn handle_method(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link
     if let Some(args) = example_args(api, o, defaults) {
         let krate = crate_ident(&api.client_crate);
         doc.push_str(&format!(
-            "\n\n# Example\n\n```no_run\n# async fn run(client: {krate}::Client) -> Result<(), {krate}::Error> {{\nlet response = client.{}.{}({args}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
-            g.call_chain(), o.method_name
+            "\n\n# Example\n\n```no_run\n{}# async fn run(client: {krate}::Client) -> Result<(), {krate}::Error> {{\nlet response = client.{}.{}({args}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
+            if o.deprecated { "# #![allow(deprecated)]\n" } else { "" },
+            g.call_chain(),
+            o.method_name
         ));
     }
     let doc = docs::attrs(&doc);
-    let deprecated = o.deprecated.then(|| quote!(#[deprecated = "marked deprecated in the API docs"]));
+    let deprecated = o.deprecation.as_ref().map(|note| quote!(#[deprecated = #note]));
     quote! {
         #doc
         #deprecated
@@ -542,13 +544,29 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
             fields.push(quote!(#n: ::std::option::Option<#ty>));
             let (arg_ty, conv) = arg_type(&p.ty, models, &ident("value"));
             let d = docs::attrs(&param_doc(p, link));
+            let deprecated = p.deprecation.as_ref().map(|note| quote!(#[deprecated = #note]));
             setters.push(quote! {
                 #d
+                #deprecated
                 pub fn #n(mut self, value: #arg_ty) -> Self {
                     self.#n = ::std::option::Option::Some(#conv);
                     self
                 }
             });
+            if p.all_columns {
+                let all = ident(&format!("all_{}", p.rust_name));
+                let d = docs::attrs(&format!(
+                    "Asks for every column (`{}=*`), also those the API does not return by default. Replaces the columns set with [`Self::{}`].",
+                    p.wire, p.rust_name
+                ));
+                setters.push(quote! {
+                    #d
+                    pub fn #all(mut self) -> Self {
+                        self.#n = ::std::option::Option::Some(::std::vec![::std::convert::From::from("*")]);
+                        self
+                    }
+                });
+            }
             let add = send_param(p, quote!(#wire), quote!(value));
             sends.push(quote! {
                 if let ::std::option::Option::Some(value) = &self.#n {
@@ -582,7 +600,9 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
     let op_doc_attrs = docs::attrs(&format!("`{} {}`", o.http_method, o.path));
     let struct_doc_attrs = docs::attrs(&struct_doc);
     let mutable = (!sends.is_empty()).then(|| quote!(mut));
-    let stream = o.pagination.as_ref().map(|pg| {
+    let cursor_stream = o.pagination.as_ref().and_then(|pg| pg.cursor.as_ref().map(|c| cursor_stream(o, pg, c, models, &op_static)));
+    let total = o.pagination.as_ref().and_then(|pg| pg.total.as_ref().map(|t| total_method(o, pg, t)));
+    let stream = o.pagination.as_ref().filter(|pg| pg.cursor.is_none()).map(|pg| {
         let limit = ident(&pg.limit);
         let offset = ident(&pg.offset);
         let items = ident(&pg.items_field);
@@ -654,6 +674,98 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
             }
 
             #stream
+            #cursor_stream
+            #total
+        }
+    }
+}
+
+/// `root` followed down `path` (Rust field name, is an `Option`): an `Option<&T>` of the last
+/// field. It borrows only the first field of `root`, so other fields can still move out.
+fn field_path(root: TokenStream, path: &[(String, bool)]) -> TokenStream {
+    let Some(((first, first_optional), rest)) = path.split_first() else { return quote!(::std::option::Option::Some(&#root)) };
+    let first = ident(first);
+    let mut expr = if *first_optional { quote!(#root.#first.as_ref()) } else { quote!(::std::option::Option::Some(&#root.#first)) };
+    for (name, optional) in rest {
+        let name = ident(name);
+        expr = if *optional { quote!(#expr.and_then(|v| v.#name.as_ref())) } else { quote!(#expr.map(|v| &v.#name)) };
+    }
+    expr
+}
+
+/// `stream()` for a list that pages by key (`pg[last]`): the runtime's `paginate_cursor`.
+fn cursor_stream(o: &Operation, pg: &Pagination, c: &Cursor, models: &TokenStream, op_static: &syn::Ident) -> TokenStream {
+    let limit = ident(&pg.limit);
+    let offset = ident(&pg.offset);
+    let last = ident(&c.last);
+    let items = ident(&pg.items_field);
+    let item = rust_type(&pg.item, models);
+    let take = if pg.items_optional { quote!(response.#items.unwrap_or_default()) } else { quote!(response.#items) };
+    let echo = if c.echo.is_empty() { quote!(::std::option::Option::<&()>::None) } else { field_path(quote!(response), &c.echo) };
+    let show_last = c.show_last.as_ref().map(|s| {
+        let s = ident(s);
+        quote!(page.#s = ::std::option::Option::None;)
+    });
+    let sort_by = match &c.sort_by {
+        Some(s) => {
+            let s = ident(s);
+            quote!(self.#s.as_ref().and_then(::make_runtime::cursor_key))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let page_size = proc_macro2::Literal::u64_unsuffixed(DEFAULT_PAGE_SIZE);
+    let doc = docs::attrs(&format!(
+        "Every item of every page, in order: sends `{} {}` once per page, each page asking for the items after the key of the last item received (`pg[last]`), so items that arrive meanwhile at the head of the list neither shift nor repeat what is yielded. It starts after the `{}` you set, or at the head of the list; it ends after an empty page or a page shorter than the page size the server applied, and fails with `Error::Pagination` if the server does not honour `pg[last]`.\n\nThe page size asked for is the `{}` you set, or {DEFAULT_PAGE_SIZE}. To take one page only, use [`Self::send`].",
+        o.http_method, o.path, c.last, pg.limit
+    ));
+    quote! {
+        #doc
+        pub fn stream(self) -> impl ::make_runtime::Stream<Item = ::std::result::Result<#item, ::make_runtime::Error>> + ::std::marker::Send + 'static {
+            let page_size = self.#limit.and_then(|n| u64::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(#page_size);
+            let start = self.#last.clone();
+            let sort_by = #sort_by;
+            ::make_runtime::paginate_cursor(#op_static.name, start, sort_by, page_size, move |cursor, limit| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.#last = cursor;
+                    page.#offset = ::std::option::Option::None;
+                    #show_last
+                }
+                page.#limit = i64::try_from(limit).ok();
+                async move {
+                    let response = page.send().await?;
+                    let echo = #echo;
+                    ::std::result::Result::Ok(::make_runtime::CursorPage::new(#take).echo(echo))
+                }
+            })
+        }
+    }
+}
+
+/// `total()` for a list whose response reports the size of the whole list.
+fn total_method(o: &Operation, pg: &Pagination, t: &Total) -> TokenStream {
+    let limit = ident(&pg.limit);
+    let ask = t.request.as_ref().map(|r| {
+        let r = ident(r);
+        quote!(page.#r = ::std::option::Option::Some(true);)
+    });
+    let read = field_path(quote!(response), &t.field);
+    let wire: Vec<&str> = t.field.iter().map(|(n, _)| n.as_str()).collect();
+    let doc = docs::attrs(&format!(
+        "The number of items in the whole list, with the filters you set: sends `{} {}` once for one item{} and reads `{}` from the response. `None` when the response does not carry it.",
+        o.http_method,
+        o.path,
+        if t.request.is_some() { ", asking for the count (`pg[returnTotalCount]`)," } else { "" },
+        wire.join(".")
+    ));
+    quote! {
+        #doc
+        pub async fn total(self) -> ::std::result::Result<::std::option::Option<u64>, ::make_runtime::Error> {
+            let mut page = self;
+            page.#limit = ::std::option::Option::Some(1);
+            #ask
+            let response = page.send().await?;
+            ::std::result::Result::Ok(::make_runtime::total_count(#read))
         }
     }
 }
