@@ -243,7 +243,8 @@ fn call_arm(api: &Api, g: &Group, o: &Operation, defaults: &BTreeSet<String>) ->
         ResponseKind::Json(_) => quote!(.map(::make_runtime::catalogue::Json)),
         _ => TokenStream::new(),
     };
-    let allow = o.deprecated.then(|| quote!(#[allow(deprecated)]));
+    // Calls a deprecated method or setter on purpose: the catalogue covers every operation.
+    let allow = (o.deprecated || o.params.iter().any(|p| p.deprecation.is_some())).then(|| quote!(#[allow(deprecated)]));
     quote! {
         #id => #allow {
             let #args_mut args = ::make_runtime::catalogue::Arguments::new(#id, args)?;
