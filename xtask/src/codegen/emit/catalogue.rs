@@ -243,13 +243,31 @@ fn call_arm(api: &Api, g: &Group, o: &Operation, defaults: &BTreeSet<String>) ->
         ResponseKind::Json(_) => quote!(.map(::make_runtime::catalogue::Json)),
         _ => TokenStream::new(),
     };
-    // Calls a deprecated method or setter on purpose: the catalogue covers every operation.
+    // Calls a deprecated method or setter on purpose: the catalogue covers every operation. (A
+    // lint attribute takes effect on a `let` statement, not on a match arm's block.)
     let allow = (o.deprecated || o.params.iter().any(|p| p.deprecation.is_some())).then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        #id => #allow {
-            let #args_mut args = ::make_runtime::catalogue::Arguments::new(#id, args)?;
+    let build = match allow {
+        None => quote! {
             let #mutable request = #handle.#method(#(#required),*);
             #(#optional)*
+        },
+        Some(allow) if optional.is_empty() => quote! {
+            #allow
+            let request = #handle.#method(#(#required),*);
+        },
+        Some(allow) => quote! {
+            #allow
+            let request = {
+                let mut request = #handle.#method(#(#required),*);
+                #(#optional)*
+                request
+            };
+        },
+    };
+    quote! {
+        #id => {
+            let #args_mut args = ::make_runtime::catalogue::Arguments::new(#id, args)?;
+            #build
             args.finish()?;
             ::make_runtime::catalogue::response_json(request.send().await #wrap)
         }
