@@ -175,6 +175,8 @@ pub struct Wire {
     pub path: String,
     /// Decoded query pairs, in order.
     pub query: Vec<(String, String)>,
+    /// The query as sent, still percent-encoded.
+    pub raw_query: Option<String>,
     /// Header names (lowercase) and values.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -289,6 +291,10 @@ pub fn check_request(document: &Value, op: &Op, args: &Value, wire: &Wire) -> Re
         });
     if !query_ok {
         return Err(format!("query pairs {sent:?}, expected {want:?}"));
+    }
+    // Make's bracketed names (`cols[]`, `pg[limit]`) go out percent-encoded, as its docs ask.
+    if wire.raw_query.as_deref().is_some_and(|q| q.contains(['[', ']'])) {
+        return Err(format!("brackets not percent-encoded in the query {:?}", wire.raw_query));
     }
     // Headers.
     for p in params(doc_op).into_iter().filter(|p| p["in"] == "header") {
