@@ -166,3 +166,21 @@ fn id_like_integers_accept_numeric_strings_as_the_overview_shows() {
     let none: make_client::models::DataStore = serde_json::from_value(json!({"teamId": null})).unwrap();
     assert_eq!(none.team_id, None);
 }
+
+#[tokio::test]
+async fn oauth_access_token_and_per_request_credentials() {
+    use make_client::Credentials;
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/data-stores")).respond_with(Pages::new(3)).mount(&server).await;
+    let client = Client::builder(Credentials::oauth_access_token("app-user-1")).base_url(server.uri()).allow_insecure_http().build().unwrap();
+    client.data_stores().list(35).send().await.unwrap();
+    // One request for another user, then a handle for a third one; the client is unchanged.
+    client.data_stores().list(35).credentials(Credentials::oauth_access_token("app-user-2")).send().await.unwrap();
+    let user_3 = client.with_credentials(Credentials::api_token("api-token-3"));
+    let _: Vec<_> = user_3.data_stores().list(35).stream().try_collect().await.unwrap();
+    client.data_stores().list(35).send().await.unwrap();
+    let seen: Vec<String> =
+        server.received_requests().await.unwrap().iter().map(|r| r.headers.get("authorization").unwrap().to_str().unwrap().to_owned()).collect();
+    assert_eq!(seen, ["Bearer app-user-1", "Bearer app-user-2", "Token api-token-3", "Bearer app-user-1"]);
+    assert!(!format!("{client:?} {user_3:?}").contains("app-user"), "{client:?}");
+}

@@ -2,7 +2,7 @@
 //!
 //! Generated crates declare one [`ApiInfo`] (name, auth header, default base
 //! URL, user agent) and one [`Operation`] per endpoint. [`ClientBuilder`]
-//! turns a [`Token`] and settings (base URL or private environment URL,
+//! turns [`Credentials`] and settings (base URL or private environment URL,
 //! scopes, retries, rate limit, timeouts, middleware) into a [`Client`],
 //! which is cheap to clone and shares its connection pool and rate limiter.
 
@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use http::header::{HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::Method;
 use url::Url;
 
@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::rate_limit::{Limiter, RateLimit};
 use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
-use crate::token::Token;
+use crate::token::{AuthHeader, Credentials, CredentialsKind};
 
 /// Static facts about one API, emitted once by the generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +59,24 @@ pub struct Operation {
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    pub(crate) auth: Auth,
+}
+
+/// The credentials a client sends: their kind, and the header built from them (or why it
+/// could not be built, reported when a request is sent).
+#[derive(Clone, Debug)]
+pub(crate) struct Auth {
+    pub(crate) kind: CredentialsKind,
+    pub(crate) header: Result<AuthHeader, String>,
+}
+
+impl Auth {
+    fn new(credentials: &Credentials, api: &ApiInfo) -> Self {
+        Auth {
+            kind: credentials.kind(),
+            header: credentials.header(api),
+        }
+    }
 }
 
 pub(crate) struct Inner {
@@ -90,6 +108,25 @@ impl Client {
     pub fn retry_policy(&self) -> RetryPolicy {
         self.inner.retry
     }
+
+    /// The same client acting with other credentials: for a program that calls Make for
+    /// several users (each with their own OAuth access token or API token), or to use a
+    /// refreshed OAuth token. The result shares this client's connection pool, settings and
+    /// rate limiter; this client is unchanged. Credentials that cannot be sent in a header
+    /// make every request of the result fail with [`Error::Config`] before anything is sent.
+    ///
+    /// For one request only, use [`RequestBuilder::credentials`].
+    pub fn with_credentials(&self, credentials: impl Into<Credentials>) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            auth: Auth::new(&credentials.into(), self.inner.api),
+        }
+    }
+
+    /// The kind of credentials this client sends.
+    pub fn credentials_kind(&self) -> CredentialsKind {
+        self.auth.kind
+    }
 }
 
 impl fmt::Debug for Client {
@@ -98,7 +135,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("api", &i.api.name)
             .field("base_url", &i.base_url)
-            .field("token", &"***")
+            .field("credentials", &format_args!("{:?}(***)", self.auth.kind))
             .field("scopes", &i.scopes)
             .field("retry", &i.retry)
             .field("rate_limit", &i.limiter)
@@ -119,7 +156,7 @@ enum Target {
 /// timeout 60 s, gzip, HTTPS only.
 #[must_use]
 pub struct ClientBuilder<C = Client> {
-    token: Token,
+    credentials: Credentials,
     api: &'static ApiInfo,
     target: Target,
     scopes: Option<BTreeSet<String>>,
@@ -142,7 +179,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         };
         f.debug_struct("ClientBuilder")
             .field("api", &self.api.name)
-            .field("token", &self.token)
+            .field("credentials", &self.credentials)
             .field("target", &target)
             .field("scopes", &self.scopes)
             .field("retry", &self.retry)
@@ -157,10 +194,12 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 }
 
 impl<C> ClientBuilder<C> {
-    /// Starts a builder with the secret token and the API description.
-    pub fn new(token: impl Into<Token>, api: &'static ApiInfo) -> Self {
+    /// Starts a builder with the credentials and the API description. A string
+    /// or a [`Token`](crate::Token) is a Make API token; for an OAuth 2.0
+    /// access token pass [`Credentials::oauth_access_token`].
+    pub fn new(credentials: impl Into<Credentials>, api: &'static ApiInfo) -> Self {
         ClientBuilder {
-            token: token.into(),
+            credentials: credentials.into(),
             api,
             target: Target::Default,
             scopes: None,
@@ -245,16 +284,17 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Allows `http://` URLs (for local mocks). Never use it with a real token.
+    /// Allows `http://` URLs, to point the client at a local mock server in
+    /// tests (for example `wiremock` or Prism). Never use it with a real token:
+    /// it would travel in clear text.
     pub fn allow_insecure_http(mut self) -> Self {
         self.allow_insecure_http = true;
         self
     }
 
-    /// Adds a `reqwest-middleware` middleware; middleware runs in the order
-    /// added, once per attempt. The authentication header is added by the
-    /// inner `reqwest` client after all middleware, so middleware never sees
-    /// the token and cannot drop it.
+    /// Adds a middleware (see [`crate::middleware`]); middleware runs in the
+    /// order added, once per attempt. The authentication header is added after
+    /// all middleware, so middleware never sees the token and cannot drop it.
     pub fn with(mut self, middleware: impl reqwest_middleware::Middleware) -> Self {
         self.middleware.push(Arc::new(middleware));
         self
@@ -303,26 +343,14 @@ impl<C> ClientBuilder<C> {
             None => None,
         };
 
-        let auth_name = HeaderName::from_bytes(self.api.auth_header.as_bytes()).map_err(|_| {
-            Error::Config(format!(
-                "invalid auth header name `{}`",
-                self.api.auth_header
-            ))
-        })?;
-        let mut auth_value =
-            HeaderValue::from_str(&format!("{}{}", self.api.auth_prefix, self.token.expose()))
-                .map_err(|_| {
-                    Error::Config(
-                        "the token contains characters that are not allowed in an HTTP header"
-                            .into(),
-                    )
-                })?;
-        auth_value.set_sensitive(true);
+        let auth = Auth::new(&self.credentials, self.api);
+        if let Err(message) = &auth.header {
+            return Err(Error::Config(message.clone()));
+        }
         let user_agent = self.user_agent.as_deref().unwrap_or(self.api.user_agent);
         let user_agent = HeaderValue::from_str(user_agent)
             .map_err(|_| Error::Config(format!("invalid user agent `{user_agent}`")))?;
         let mut headers = HeaderMap::new();
-        headers.insert(auth_name, auth_value);
         headers.insert(USER_AGENT, user_agent);
 
         let mut http = reqwest::Client::builder()
@@ -342,6 +370,8 @@ impl<C> ClientBuilder<C> {
         for m in self.middleware {
             http = http.with_arc(m);
         }
+        // Last, so that no user middleware sees the credentials.
+        http = http.with(crate::request::ApplyAuth);
 
         Ok(Client {
             inner: Arc::new(Inner {
@@ -352,6 +382,7 @@ impl<C> ClientBuilder<C> {
                 retry: self.retry,
                 limiter,
             }),
+            auth,
         })
     }
 }

@@ -48,10 +48,34 @@ mod token;
 
 pub use bytes::Bytes;
 pub use chrono;
-pub use futures::Stream;
+pub use futures::{Stream, StreamExt, TryStreamExt};
 pub use http::StatusCode;
 pub use reqwest::Method;
 pub use reqwest_middleware;
+
+/// Everything needed to write a middleware for [`ClientBuilder::with`]
+/// without depending on `reqwest-middleware`, `http` or `async-trait` directly.
+///
+/// ```
+/// use make_runtime::middleware::{async_trait, Extensions, Middleware, Next, Request, Response, Result};
+///
+/// /// Adds a correlation header to every attempt.
+/// struct CorrelationId(String);
+///
+/// #[async_trait]
+/// impl Middleware for CorrelationId {
+///     async fn handle(&self, mut req: Request, ext: &mut Extensions, next: Next<'_>) -> Result<Response> {
+///         req.headers_mut().insert("x-correlation-id", self.0.parse().expect("a valid header value"));
+///         next.run(req, ext).await
+///     }
+/// }
+/// ```
+pub mod middleware {
+    pub use async_trait::async_trait;
+    pub use http::Extensions;
+    pub use reqwest::{Request, Response};
+    pub use reqwest_middleware::{Error, Middleware, Next, Result};
+}
 
 pub use client::{ApiInfo, Client, ClientBuilder, Operation};
 pub use error::{ApiError, Error, ErrorCode, SubError};
@@ -59,4 +83,4 @@ pub use paginate::{cursor_key, paginate, paginate_cursor, total_count, CursorPag
 pub use rate_limit::{Plan, RateLimit};
 pub use request::RequestBuilder;
 pub use retry::RetryPolicy;
-pub use token::Token;
+pub use token::{Credentials, CredentialsKind, Token};

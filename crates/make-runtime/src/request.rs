@@ -25,6 +25,7 @@ use url::Url;
 use crate::client::{Client, Operation};
 use crate::error::{body_start, ApiError, Error};
 use crate::retry::{retry_after, Failure, RetryPolicy};
+use crate::token::{AuthHeader, Credentials};
 
 /// Characters left as is in a path segment: RFC 3986 "unreserved".
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -188,6 +189,14 @@ impl RequestBuilder {
         }
     }
 
+    /// Sends this request with other credentials than the client's (for a
+    /// program acting for several users); see
+    /// [`Client::with_credentials`](crate::Client::with_credentials).
+    pub fn credentials(mut self, credentials: impl Into<Credentials>) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
+
     /// Sends `body` as JSON (`Content-Type: application/json`). A
     /// serialization error is returned by the `send_*` method.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
@@ -332,6 +341,9 @@ impl RequestBuilder {
                 });
             }
         }
+        if let Err(message) = &self.client.auth.header {
+            return Err(Error::Config(message.clone()));
+        }
         if let Some(message) = self.error.take() {
             return Err(Error::InvalidRequest {
                 operation: op.name,
@@ -382,7 +394,12 @@ impl RequestBuilder {
                 limiter.acquire().await;
             }
             let request = self.build_attempt(&url);
-            let outcome = attempt_once(inner.http.execute(request)).await;
+            let mut extensions = http::Extensions::new();
+            if let Ok(auth) = &self.client.auth.header {
+                extensions.insert(auth.clone());
+            }
+            let outcome =
+                attempt_once(inner.http.execute_with_extensions(request, &mut extensions)).await;
             let elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
             span.record("elapsed_ms", elapsed_ms);
 
@@ -456,6 +473,25 @@ impl RequestBuilder {
         }
         *request.body_mut() = body;
         request
+    }
+}
+
+/// The innermost middleware: puts the request's credentials (an [`AuthHeader`] in its
+/// extensions) into its headers, after every user middleware has run.
+pub(crate) struct ApplyAuth;
+
+#[async_trait::async_trait]
+impl reqwest_middleware::Middleware for ApplyAuth {
+    async fn handle(
+        &self,
+        mut req: reqwest::Request,
+        extensions: &mut http::Extensions,
+        next: reqwest_middleware::Next<'_>,
+    ) -> reqwest_middleware::Result<reqwest::Response> {
+        if let Some(auth) = extensions.remove::<AuthHeader>() {
+            req.headers_mut().insert(auth.name, auth.value);
+        }
+        next.run(req, extensions).await
     }
 }
 

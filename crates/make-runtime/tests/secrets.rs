@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use make_runtime::{Client, Operation, RateLimit, Token};
+use make_runtime::{Client, ClientBuilder, Credentials, CredentialsKind, Operation, RateLimit, Token};
 use serde_json::json;
 use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::method;
@@ -94,6 +94,112 @@ async fn token_is_in_no_debug_output_and_no_tracing_event() {
         "filled path must not be traced: {logs}"
     );
     assert!(!logs.contains("header-value-99"), "{logs}");
+}
+
+fn authorization(req: &wiremock::Request) -> &str {
+    req.headers.get("authorization").unwrap().to_str().unwrap()
+}
+
+#[tokio::test]
+async fn oauth_access_token_is_sent_as_bearer_and_never_printed_or_traced() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::FULL)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"message": "Invalid credentials", "code": "IM102"})),
+        )
+        .mount(&server)
+        .await;
+
+    let credentials = Credentials::oauth_access_token("oauth-access-7f3a");
+    let builder = ClientBuilder::<Client>::new(credentials.clone(), &TEST_API)
+        .base_url(server.uri())
+        .allow_insecure_http();
+    let builder_debug = format!("{builder:?}");
+    let client: Client = builder.build().unwrap();
+    assert_eq!(client.credentials_kind(), CredentialsKind::OAuthAccessToken);
+    let err = client
+        .request(&LIST_CONNECTIONS)
+        .send_empty()
+        .await
+        .unwrap_err();
+
+    let reqs = received(&server).await;
+    assert_eq!(reqs.len(), 2, "the 429 was retried");
+    for req in &reqs {
+        assert_eq!(authorization(req), "Bearer oauth-access-7f3a");
+    }
+
+    let shown = format!(
+        "{credentials} {credentials:?} {credentials:#?} {builder_debug} {client:?} {client:#?} {err} {err:?}"
+    );
+    assert!(shown.contains("OAuthAccessToken(***)"), "{shown}");
+    assert!(!shown.contains("oauth-access-7f3a"), "{shown}");
+    let logs = buffer.contents();
+    assert!(logs.contains("make_request") && logs.contains("retrying"), "{logs}");
+    assert!(!logs.contains("oauth-access-7f3a"), "{logs}");
+}
+
+#[tokio::test]
+async fn credentials_can_be_overridden_per_client_handle_and_per_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    // The client's own API token.
+    let client = client(&server);
+    client.request(&LIST_CONNECTIONS).send_empty().await.unwrap();
+    // One request for user A, with A's OAuth token.
+    client
+        .request(&LIST_CONNECTIONS)
+        .credentials(Credentials::oauth_access_token("user-a-token"))
+        .send_empty()
+        .await
+        .unwrap();
+    // A handle acting for user B (shares the pool and limiter), and the client again.
+    let for_b = client.with_credentials(Credentials::api_token("user-b-token"));
+    for_b.request(&LIST_CONNECTIONS).send_empty().await.unwrap();
+    client.request(&LIST_CONNECTIONS).send_empty().await.unwrap();
+
+    let seen: Vec<String> = received(&server)
+        .await
+        .iter()
+        .map(|r| authorization(r).to_owned())
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "Token secret-token",
+            "Bearer user-a-token",
+            "Token user-b-token",
+            "Token secret-token"
+        ]
+    );
+    // Credentials that cannot be sent fail before anything is sent, naming no secret.
+    let err = client
+        .request(&LIST_CONNECTIONS)
+        .credentials(Credentials::oauth_access_token("bad\ntoken"))
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, make_runtime::Error::Config(_)), "{err}");
+    assert!(!err.to_string().contains("bad\ntoken"));
+    assert_eq!(received(&server).await.len(), 4);
 }
 
 #[test]

@@ -126,6 +126,14 @@ impl ListFiles {
         self.page = ::std::option::Option::Some(value);
         self
     }
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `GET /files` and decodes the response.
     pub async fn send(
         self,
@@ -155,6 +163,14 @@ pub struct DownloadFile {
     id: ::std::string::String,
 }
 impl DownloadFile {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `GET /files/{id}` and decodes the response.
     pub async fn send(
         self,
@@ -179,6 +195,14 @@ pub struct DeleteFile {
     id: ::std::string::String,
 }
 impl DeleteFile {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `DELETE /files/{id}` and decodes the response.
     pub async fn send(self) -> ::std::result::Result<(), ::make_runtime::Error> {
         let mut request = self.client.request(&DELETE_FILE);

@@ -6,7 +6,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), academy_client::Error> {
-//! let client = academy_client::Client::builder(std::env::var("API_TOKEN").unwrap_or_default())
+//! let client = academy_client::Client::builder(std::env::var("MAKE_API_TOKEN").unwrap_or_default())
 //!     .build()?;
 //! let response = client.files().list().send().await?;
 //! # let _ = response;
@@ -15,8 +15,9 @@
 //! ```
 pub use ::academy_models as models;
 pub use ::make_runtime::{
-    chrono, ApiError, Bytes, ClientBuilder, Error, ErrorCode, Plan, RateLimit,
-    RetryPolicy, SortDir, StatusCode, Token,
+    chrono, middleware, ApiError, Bytes, ClientBuilder, Credentials, CredentialsKind,
+    Error, ErrorCode, Method, Operation, Plan, RateLimit, RetryPolicy, SortDir,
+    StatusCode, Stream, StreamExt, SubError, Token, TryStreamExt,
 };
 /// The Files operations.
 pub mod files;
@@ -115,15 +116,30 @@ impl Client {
     ///
     /// Requests carry the token in the `authorization` header as it is.
     pub fn new(
-        token: impl ::std::convert::Into<Token>,
+        credentials: impl ::std::convert::Into<Credentials>,
     ) -> ::std::result::Result<Self, Error> {
-        Self::builder(token).build()
+        Self::builder(credentials).build()
     }
     /// A builder to choose the server, scopes, retries, rate limit, timeouts and middleware.
-    pub fn builder(token: impl ::std::convert::Into<Token>) -> ClientBuilder<Client> {
-        ClientBuilder::new(token, &API)
+    ///
+    /// A string is an API token; for an OAuth 2.0 access token pass [`Credentials::oauth_access_token`].
+    pub fn builder(
+        credentials: impl ::std::convert::Into<Credentials>,
+    ) -> ClientBuilder<Client> {
+        ClientBuilder::new(credentials, &API)
     }
-    /// The runtime client underneath, for calls this crate does not cover.
+    /// The same client acting with other credentials (another user's token), sharing this
+    /// one's connection pool, settings and rate limiter.
+    pub fn with_credentials(
+        &self,
+        credentials: impl ::std::convert::Into<Credentials>,
+    ) -> Self {
+        Client {
+            inner: self.inner.with_credentials(credentials),
+        }
+    }
+    /// The runtime client underneath, for calls this crate does not cover: build an
+    /// [`Operation`] and send it with `client.runtime().request(&OPERATION)`.
     pub fn runtime(&self) -> &::make_runtime::Client {
         &self.inner
     }

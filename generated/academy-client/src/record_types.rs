@@ -75,6 +75,14 @@ pub struct ListRecordTypes {
     client: ::make_runtime::Client,
 }
 impl ListRecordTypes {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `GET /recordTypes` and decodes the response.
     pub async fn send(
         self,
@@ -101,6 +109,14 @@ pub struct GetRecordType {
     name: ::std::string::String,
 }
 impl GetRecordType {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `GET /recordTypes/{name}` and decodes the response.
     pub async fn send(
         self,

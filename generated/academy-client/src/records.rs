@@ -172,6 +172,14 @@ impl QueryRecords {
         self.offset = ::std::option::Option::Some(value);
         self
     }
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /{recordType}/query` and decodes the response.
     pub async fn send(
         self,
@@ -204,6 +212,14 @@ pub struct GetRecord {
     id: ::std::string::String,
 }
 impl GetRecord {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `GET /{recordType}/{id}` and decodes the response.
     pub async fn send(
         self,
@@ -230,6 +246,14 @@ pub struct DeleteRecord {
     id: ::std::string::String,
 }
 impl DeleteRecord {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `DELETE /{recordType}/{id}` and decodes the response.
     pub async fn send(self) -> ::std::result::Result<(), ::make_runtime::Error> {
         let mut request = self.client.request(&DELETE_RECORD);
@@ -255,6 +279,14 @@ pub struct UpdateRecord {
     body: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 impl UpdateRecord {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `PATCH /{recordType}/{id}` and decodes the response.
     pub async fn send(
         self,
@@ -282,6 +314,14 @@ pub struct CreateRecord {
     body: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 impl CreateRecord {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /{recordType}` and decodes the response.
     pub async fn send(
         self,

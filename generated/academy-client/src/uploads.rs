@@ -147,6 +147,14 @@ pub struct OpenUploadSlot {
     body: crate::models::OpenUploadSlotBody,
 }
 impl OpenUploadSlot {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /files/upload/openSlot` and decodes the response.
     pub async fn send(
         self,
@@ -175,6 +183,14 @@ pub struct StartUpload {
     body: ::make_runtime::Bytes,
 }
 impl StartUpload {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /files/upload/start` and decodes the response.
     pub async fn send(
         self,
@@ -205,6 +221,14 @@ pub struct AppendUploadChunk {
     body: ::make_runtime::Bytes,
 }
 impl AppendUploadChunk {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /files/upload/append` and decodes the response.
     pub async fn send(
         self,
@@ -235,6 +259,14 @@ pub struct FinishUpload {
     body: ::make_runtime::Bytes,
 }
 impl FinishUpload {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /files/upload/finish` and decodes the response.
     pub async fn send(
         self,

@@ -71,6 +71,14 @@ pub struct AttachWebhook {
     body: crate::models::AttachWebhookBody,
 }
 impl AttachWebhook {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /webhooks` and decodes the response.
     pub async fn send(
         self,
@@ -98,6 +106,14 @@ pub struct DetachWebhook {
     id: ::std::string::String,
 }
 impl DetachWebhook {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `DELETE /webhooks/{id}` and decodes the response.
     pub async fn send(self) -> ::std::result::Result<(), ::make_runtime::Error> {
         let mut request = self.client.request(&DETACH_WEBHOOK);

@@ -325,6 +325,14 @@ impl ListConnections {
         );
         self
     }
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `GET /connections` and decodes the response.
     pub async fn send(
         self,
@@ -362,6 +370,14 @@ pub struct CreateConnection {
     body: crate::models::CreateConnectionBody,
 }
 impl CreateConnection {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /connections` and decodes the response.
     pub async fn send(
         self,
@@ -390,6 +406,14 @@ pub struct ListUpdatableConnectionParameters {
     connection_id: i64,
 }
 impl ListUpdatableConnectionParameters {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `GET /connections/{connectionId}/editable-data-schema` and decodes the response.
     pub async fn send(
         self,
@@ -420,6 +444,14 @@ pub struct UpdateConnection {
     body: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 impl UpdateConnection {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /connections/{connectionId}/set-data` and decodes the response.
     pub async fn send(
         self,
@@ -468,6 +500,14 @@ impl GetConnectionDetails {
         );
         self
     }
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `GET /connections/{connectionId}` and decodes the response.
     pub async fn send(
         self,
@@ -504,6 +544,14 @@ impl DeleteConnection {
     /// Sent as the `confirmed` query parameter.
     pub fn confirmed(mut self, value: bool) -> Self {
         self.confirmed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
         self
     }
     /// Sends `DELETE /connections/{connectionId}` and decodes the response.
@@ -555,6 +603,14 @@ impl RenameConnection {
         );
         self
     }
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `PATCH /connections/{connectionId}` and decodes the response.
     pub async fn send(
         self,
@@ -586,6 +642,14 @@ pub struct VerifyConnection {
     connection_id: i64,
 }
 impl VerifyConnection {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /connections/{connectionId}/test` and decodes the response.
     pub async fn send(
         self,
@@ -614,6 +678,14 @@ pub struct VerifyConnectionScoped {
     body: crate::models::VerifyConnectionScopedBody,
 }
 impl VerifyConnectionScoped {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /connections/{connectionId}/scoped` and decodes the response.
     pub async fn send(
         self,

@@ -127,6 +127,14 @@ impl ListDataStores {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `GET /data-stores` and decodes the response.
     pub async fn send(
         self,
@@ -203,6 +211,14 @@ pub struct CreateDataStore {
     body: crate::models::CreateDataStoreBody,
 }
 impl CreateDataStore {
+    /// Sends this request with other credentials than the client's (another user's token).
+    pub fn credentials(
+        mut self,
+        credentials: impl ::std::convert::Into<::make_runtime::Credentials>,
+    ) -> Self {
+        self.client = self.client.with_credentials(credentials);
+        self
+    }
     /// Sends `POST /data-stores` and decodes the response.
     pub async fn send(
         self,

@@ -6,7 +6,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), make_client::Error> {
-//! let client = make_client::Client::builder(std::env::var("API_TOKEN").unwrap_or_default())
+//! let client = make_client::Client::builder(std::env::var("MAKE_API_TOKEN").unwrap_or_default())
 //!     .build()?;
 //! let response = client.connections().list(1).send().await?;
 //! # let _ = response;
@@ -16,8 +16,9 @@
 pub use ::make_models as models;
 pub use models::Scope;
 pub use ::make_runtime::{
-    chrono, ApiError, Bytes, ClientBuilder, Error, ErrorCode, Plan, RateLimit,
-    RetryPolicy, SortDir, StatusCode, Token,
+    chrono, middleware, ApiError, Bytes, ClientBuilder, Credentials, CredentialsKind,
+    Error, ErrorCode, Method, Operation, Plan, RateLimit, RetryPolicy, SortDir,
+    StatusCode, Stream, StreamExt, SubError, Token, TryStreamExt,
 };
 /// The Connections operations.
 pub mod connections;
@@ -147,15 +148,30 @@ impl Client {
     ///
     /// Requests carry the token in the `Authorization` header, as `Token <token>`.
     pub fn new(
-        token: impl ::std::convert::Into<Token>,
+        credentials: impl ::std::convert::Into<Credentials>,
     ) -> ::std::result::Result<Self, Error> {
-        Self::builder(token).build()
+        Self::builder(credentials).build()
     }
     /// A builder to choose the server, scopes, retries, rate limit, timeouts and middleware.
-    pub fn builder(token: impl ::std::convert::Into<Token>) -> ClientBuilder<Client> {
-        ClientBuilder::new(token, &API)
+    ///
+    /// A string is an API token; for an OAuth 2.0 access token pass [`Credentials::oauth_access_token`].
+    pub fn builder(
+        credentials: impl ::std::convert::Into<Credentials>,
+    ) -> ClientBuilder<Client> {
+        ClientBuilder::new(credentials, &API)
     }
-    /// The runtime client underneath, for calls this crate does not cover.
+    /// The same client acting with other credentials (another user's token), sharing this
+    /// one's connection pool, settings and rate limiter.
+    pub fn with_credentials(
+        &self,
+        credentials: impl ::std::convert::Into<Credentials>,
+    ) -> Self {
+        Client {
+            inner: self.inner.with_credentials(credentials),
+        }
+    }
+    /// The runtime client underneath, for calls this crate does not cover: build an
+    /// [`Operation`] and send it with `client.runtime().request(&OPERATION)`.
     pub fn runtime(&self) -> &::make_runtime::Client {
         &self.inner
     }

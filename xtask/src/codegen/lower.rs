@@ -175,9 +175,11 @@ const CURSOR_PARAM: &str = "pg[last]";
 const COLUMNS_PARAM: &str = "cols[]";
 
 /// Names a client method cannot take (`Client::new`, the `models` re-export, the `catalogue`
-/// module...), and names a handle method cannot take (its constructor).
-const CLIENT_RESERVED: &[&str] = &["client", "models", "catalogue", "new", "builder", "runtime"];
+/// module...), names a handle method cannot take (its constructor), and names a request
+/// builder's parameter setter cannot take (its fields and methods besides the setters).
+const CLIENT_RESERVED: &[&str] = &["client", "models", "catalogue", "new", "builder", "runtime", "with_credentials"];
 const HANDLE_RESERVED: &[&str] = &["new"];
+const BUILDER_RESERVED: &[&str] = &["body", "client", "send", "stream", "credentials"];
 
 /// Accessors from the client to a section's handle: one per section, each a snake_case name.
 fn group_path(sections: &[String]) -> Vec<String> {
@@ -1359,7 +1361,7 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .zip(naming::located_params(&bases))
                     .map(|(p, base)| {
-                        let rust_name = naming::unique(base, |n| used.contains(n) || n == "body" || n == "client");
+                        let rust_name = naming::unique(base, |n| used.contains(n) || BUILDER_RESERVED.contains(&n));
                         used.insert(rust_name.clone());
                         ir::Param {
                             wire: p.wire.clone(),

@@ -45,7 +45,7 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
         Some((g, o)) if example_args(api, o, &super::defaultable(api)).is_some() => {
             let args = example_args(api, o, &super::defaultable(api)).unwrap_or_default();
             format!(
-                "\n\n```no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nlet client = {krate}::Client::builder(std::env::var(\"API_TOKEN\").unwrap_or_default())\n    .build()?;\nlet response = client.{}.{}({args}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
+                "\n\n```no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nlet client = {krate}::Client::builder(std::env::var(\"MAKE_API_TOKEN\").unwrap_or_default())\n    .build()?;\nlet response = client.{}.{}({args}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
                 g.call_chain(), o.method_name
             )
         }
@@ -84,7 +84,7 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
 
         pub use ::#models as models;
         #scope_use
-        pub use ::make_runtime::{chrono, ApiError, Bytes, ClientBuilder, Error, ErrorCode, Plan, RateLimit, RetryPolicy, SortDir, StatusCode, Token};
+        pub use ::make_runtime::{chrono, middleware, ApiError, Bytes, ClientBuilder, Credentials, CredentialsKind, Error, ErrorCode, Method, Operation, Plan, RateLimit, RetryPolicy, SortDir, StatusCode, Stream, StreamExt, SubError, Token, TryStreamExt};
 
         #(#mods)*
 
@@ -111,16 +111,25 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
 
         impl Client {
             #new_doc_attrs
-            pub fn new(token: impl ::std::convert::Into<Token>) -> ::std::result::Result<Self, Error> {
-                Self::builder(token).build()
+            pub fn new(credentials: impl ::std::convert::Into<Credentials>) -> ::std::result::Result<Self, Error> {
+                Self::builder(credentials).build()
             }
 
             /// A builder to choose the server, scopes, retries, rate limit, timeouts and middleware.
-            pub fn builder(token: impl ::std::convert::Into<Token>) -> ClientBuilder<Client> {
-                ClientBuilder::new(token, &API)
+            ///
+            /// A string is an API token; for an OAuth 2.0 access token pass [`Credentials::oauth_access_token`].
+            pub fn builder(credentials: impl ::std::convert::Into<Credentials>) -> ClientBuilder<Client> {
+                ClientBuilder::new(credentials, &API)
             }
 
-            /// The runtime client underneath, for calls this crate does not cover.
+            /// The same client acting with other credentials (another user's token), sharing this
+            /// one's connection pool, settings and rate limiter.
+            pub fn with_credentials(&self, credentials: impl ::std::convert::Into<Credentials>) -> Self {
+                Client { inner: self.inner.with_credentials(credentials) }
+            }
+
+            /// The runtime client underneath, for calls this crate does not cover: build an
+            /// [`Operation`] and send it with `client.runtime().request(&OPERATION)`.
             pub fn runtime(&self) -> &::make_runtime::Client {
                 &self.inner
             }
@@ -665,6 +674,12 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
 
         impl #name {
             #(#setters)*
+
+            /// Sends this request with other credentials than the client's (another user's token).
+            pub fn credentials(mut self, credentials: impl ::std::convert::Into<::make_runtime::Credentials>) -> Self {
+                self.client = self.client.with_credentials(credentials);
+                self
+            }
 
             #send_doc_attrs
             pub async fn send(self) -> ::std::result::Result<#ret, ::make_runtime::Error> {
