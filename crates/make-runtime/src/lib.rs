@@ -52,6 +52,7 @@ pub use futures::{Stream, StreamExt, TryStreamExt};
 pub use http::StatusCode;
 pub use reqwest::Method;
 pub use reqwest_middleware;
+pub use serde_json;
 
 /// Everything needed to write a middleware for [`ClientBuilder::with`]
 /// without depending on `reqwest-middleware`, `http` or `async-trait` directly.
