@@ -1144,6 +1144,11 @@ mod lenient {
                 ))
         }
     }
+    pub(crate) fn integer<'de, D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<i64, D::Error> {
+        d.deserialize_any(Integer)
+    }
     struct OptionInteger;
     impl<'de> ::serde::de::Visitor<'de> for OptionInteger {
         type Value = ::std::option::Option<i64>;
@@ -1166,11 +1171,6 @@ mod lenient {
         ) -> ::std::result::Result<Self::Value, D::Error> {
             integer(d).map(Some)
         }
-    }
-    pub(crate) fn integer<'de, D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<i64, D::Error> {
-        d.deserialize_any(Integer)
     }
     pub(crate) fn option_integer<'de, D: ::serde::Deserializer<'de>>(
         d: D,

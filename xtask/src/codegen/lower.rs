@@ -99,7 +99,7 @@ pub fn lower(api_name: &str, config: &ApiConfig, config_file: &str, merged: &Mer
     let groups = l.finish_groups(groups, &names, &types);
 
     let tag_docs: BTreeMap<&str, Option<String>> =
-        merged.doc.tags.iter().map(|t| (t.name.as_str(), t.description.clone())).collect();
+        merged.doc.tags.iter().map(|t| (t.name.as_str(), text(&t.description))).collect();
     let groups: Vec<ir::Group> = groups
         .into_iter()
         .map(|(g, operations)| ir::Group {
@@ -811,7 +811,7 @@ impl<'a> Lowerer<'a> {
 
     /// The shape of an object, enum or composition; `None` when it turns out to be untyped.
     fn shape_kind(&mut self, s: &Schema, hint: &Hint, loc: &Location, pointer: &str) -> (Option<ShapeKind>, Option<String>) {
-        let docs = s.schema_data.description.clone().or_else(|| s.schema_data.title.clone());
+        let docs = text(&s.schema_data.description).or_else(|| text(&s.schema_data.title));
         let v = View::of(s);
         if let Some((key, members)) = v.composition() {
             if key == "allOf" {
@@ -860,7 +860,7 @@ impl<'a> Lowerer<'a> {
                     } else {
                         hint.property(name)
                     };
-                    (h, admits_null(p), p.schema_data.description.clone())
+                    (h, admits_null(p), text(&p.schema_data.description))
                 }
                 ReferenceOr::Reference { .. } => (hint.property(name), false, None),
             };
@@ -1013,7 +1013,7 @@ impl<'a> Lowerer<'a> {
                 location,
                 required: data.required || location == ir::ParamLocation::Path,
                 ty,
-                docs: data.description.clone(),
+                docs: text(&data.description),
                 placeholder,
             });
         }
@@ -1042,7 +1042,7 @@ impl<'a> Lowerer<'a> {
             } else {
                 RawBody::Bytes
             };
-            Some((ct, b.required, kind, b.description.clone()))
+            Some((ct, b.required, kind, text(&b.description)))
         });
 
         let response = self.response(op, &builder, &loc, &pointer);
@@ -1509,6 +1509,11 @@ fn push_flatten(t: Ty, flatten: &mut Vec<Ty>) {
     if matches!(t, Ty::Shape(_)) && !flatten.contains(&t) {
         flatten.push(t);
     }
+}
+
+/// A description or title that says something (`""` and blanks are none).
+fn text(s: &Option<String>) -> Option<String> {
+    s.clone().filter(|d| !d.trim().is_empty())
 }
 
 /// The parameter names of a path template, read `{...}` by `{...}` (a segment may hold several,

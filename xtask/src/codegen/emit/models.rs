@@ -29,7 +29,8 @@ pub fn emit(api: &Api) -> Vec<OutputFile> {
         api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(pred)))
     };
     let (integers, lists) = (any_field(|f| f.lenient_integer), any_field(|f| !f.lenient_integer && is_optional_list(f)));
-    let lenient = (integers || lists).then(|| lenient_module(integers, lists));
+    let option_integers = any_field(|f| f.lenient_integer && f.is_option());
+    let lenient = (integers || lists).then(|| lenient_module(integers, option_integers, lists));
     let head = format_file(&header(api, "//"), quote! { #crate_doc #scope });
     let tail = super::format_items(quote! { #lenient });
     let contents = format!("{head}{}{tail}", formatted.concat());
@@ -211,7 +212,7 @@ fn is_optional_list(f: &crate::codegen::ir::Field) -> bool {
 
 /// Lenient decoders: ID-like integers that Make sometimes sends as numeric strings, and optional
 /// lists sent as `null`.
-fn lenient_module(integers: bool, lists: bool) -> TokenStream {
+fn lenient_module(integers: bool, option_integers: bool, lists: bool) -> TokenStream {
     let list_part = lists.then(|| quote! {
             pub(crate) fn list<'de, D, T>(d: D) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
             where
@@ -253,6 +254,13 @@ fn lenient_module(integers: bool, lists: bool) -> TokenStream {
                 }
             }
 
+            pub(crate) fn integer<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<i64, D::Error> {
+                d.deserialize_any(Integer)
+            }
+
+    });
+    // Only when an optional lenient integer uses it (an unused helper is dead code).
+    let option_part = option_integers.then(|| quote! {
             struct OptionInteger;
 
             impl<'de> ::serde::de::Visitor<'de> for OptionInteger {
@@ -275,10 +283,6 @@ fn lenient_module(integers: bool, lists: bool) -> TokenStream {
                 }
             }
 
-            pub(crate) fn integer<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<i64, D::Error> {
-                d.deserialize_any(Integer)
-            }
-
             pub(crate) fn option_integer<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<::std::option::Option<i64>, D::Error> {
                 d.deserialize_option(OptionInteger)
             }
@@ -289,6 +293,7 @@ fn lenient_module(integers: bool, lists: bool) -> TokenStream {
         mod lenient {
             #list_part
             #integer_part
+            #option_part
         }
     }
 }
