@@ -50,7 +50,7 @@ fn every_case_generates_builds_clippy_clean_and_meets_its_right_values() {
     std::fs::write(out.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "))).unwrap();
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
 
-    cargo(&root, &out, &["clippy", "--offline", "--quiet", "--all-targets", "--", "-D", "warnings"]);
+    cargo(&root, &out, &["clippy", "--offline", "--quiet", "--all-targets", "--all-features", "--", "-D", "warnings"]);
     cargo(&root, &out, &["test", "--offline", "--quiet", "--package", "case-checks"]);
     let _ = std::fs::remove_dir_all(&out);
 }

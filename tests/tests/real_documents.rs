@@ -64,7 +64,7 @@ fn real_documents_generate_without_diagnostics_and_build_clippy_clean() {
     fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
     let started = Instant::now();
     let status = Command::new(env!("CARGO"))
-        .args(["clippy", "--offline", "--quiet", "--all-targets", "--", "-D", "warnings"])
+        .args(["clippy", "--offline", "--quiet", "--all-targets", "--all-features", "--", "-D", "warnings"])
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", root.join("target/fixtures"))
         .status()
