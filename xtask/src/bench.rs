@@ -15,7 +15,10 @@
 //!    in a target folder of its own), debug and release, vs the crate progenitor generates.
 //! 4. `runtime`: criterion benchmarks of the `make-benches` crate (a call through the generated
 //!    client vs hand-written reqwest, and decoding a 10,000-connection response).
+//! 5. `downstream`: what a user's crate pays to compile our crates, clean and incremental
+//!    ([`downstream`]).
 
+pub mod downstream;
 pub mod measure;
 pub mod progenitor;
 pub mod stages;
@@ -42,10 +45,12 @@ pub enum Section {
     Compile,
     /// Criterion: call overhead and decoding.
     Runtime,
+    /// Build time a downstream crate pays for our crates.
+    Downstream,
 }
 
 impl Section {
-    const ALL: [Section; 4] = [Section::Gen, Section::Scale, Section::Compile, Section::Runtime];
+    const ALL: [Section; 5] = [Section::Gen, Section::Scale, Section::Compile, Section::Runtime, Section::Downstream];
 
     fn name(self) -> &'static str {
         match self {
@@ -53,6 +58,7 @@ impl Section {
             Section::Scale => "scale",
             Section::Compile => "compile",
             Section::Runtime => "runtime",
+            Section::Downstream => "downstream",
         }
     }
 }
@@ -181,7 +187,7 @@ pub fn main(args: Vec<String>) -> i32 {
             "--quick" => quick = true,
             "--only" => {
                 let Some(list) = it.next() else {
-                    eprintln!("error: --only needs a list such as gen,scale,compile,runtime");
+                    eprintln!("error: --only needs a list such as gen,scale,compile,runtime,downstream");
                     return 2;
                 };
                 let mut sections = Vec::new();
@@ -189,7 +195,7 @@ pub fn main(args: Vec<String>) -> i32 {
                     match Section::ALL.iter().find(|s| s.name() == name.trim()) {
                         Some(s) => sections.push(*s),
                         None => {
-                            eprintln!("error: unknown section `{name}` (expected gen, scale, compile, runtime)");
+                            eprintln!("error: unknown section `{name}` (expected gen, scale, compile, runtime, downstream)");
                             return 2;
                         }
                     }
@@ -197,11 +203,11 @@ pub fn main(args: Vec<String>) -> i32 {
                 only = Some(sections);
             }
             "-h" | "--help" => {
-                println!("usage: cargo xtask bench [--quick] [--only gen,scale,compile,runtime]");
+                println!("usage: cargo xtask bench [--quick] [--only gen,scale,compile,runtime,downstream]");
                 return 0;
             }
             other => {
-                eprintln!("error: unknown argument `{other}` (usage: cargo xtask bench [--quick] [--only gen,scale,compile,runtime])");
+                eprintln!("error: unknown argument `{other}` (usage: cargo xtask bench [--quick] [--only gen,scale,compile,runtime,downstream])");
                 return 2;
             }
         }
@@ -256,6 +262,7 @@ fn run(settings: Settings, command: &str, partial: bool) -> Result<(), String> {
             Section::Scale => section_scale(&mut ctx),
             Section::Compile => section_compile(&mut ctx),
             Section::Runtime => section_runtime(&mut ctx),
+            Section::Downstream => downstream::section(&mut ctx),
         };
         if let Err(e) = result {
             log(format!("section {} failed: {e}", section.name()));
