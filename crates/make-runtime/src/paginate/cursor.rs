@@ -11,8 +11,8 @@
 //! response echoes, if it moved. The walk ends after an empty page or a page shorter than the
 //! page size the server applied (the echoed `pg.limit`, else the one asked for). A server that
 //! answers a key with the same key again would loop forever: that ends in
-//! [`Error::Pagination`](crate::Error::Pagination), as does a full page whose next key cannot be
-//! found.
+//! [`Error::Pagination`](crate::Error::Pagination) (the repeated page is not yielded), as does a
+//! full page whose next key cannot be found (after its items).
 
 use std::future::Future;
 
@@ -80,8 +80,9 @@ struct KeyWalk {
 }
 
 impl KeyWalk {
-    /// The key to ask for next, `None` at the end of the list.
-    fn advance<T: Serialize>(&mut self, page: &CursorPage<T>) -> Result<Option<String>, Error> {
+    /// The key to ask for next, `None` at the end of the list. An error says whether the page's
+    /// items are still new (`true`) or a repeat of the page before (`false`, not yielded).
+    fn advance<T: Serialize>(&mut self, page: &CursorPage<T>) -> Result<Option<String>, (Error, bool)> {
         let Some(last_item) = page.items.last() else { return Ok(None) };
         let len = page.items.len() as u64;
         let short = self.page_size == 0 || len < page.limit.unwrap_or(self.page_size).min(self.page_size);
@@ -90,13 +91,19 @@ impl KeyWalk {
         let next = from_item.or_else(|| page.last.clone().filter(|l| Some(l) != self.cursor.as_ref()));
         match next {
             _ if short => Ok(None),
-            None => Err(self.error(format!(
-                "a full page of {len} items carries no key to ask for the next one (no `{}` field in its last item, no new `pg.last`)",
-                field.unwrap_or("pg[sortBy]")
-            ))),
-            Some(next) if Some(&next) == self.cursor.as_ref() => Err(self.error(format!(
-                "asked for the items after pg[last]={next}, the page ends with that key again; the server does not seem to honour pg[last]"
-            ))),
+            None => Err((
+                self.error(format!(
+                    "a full page of {len} items carries no key to ask for the next one (no `{}` field in its last item, no new `pg.last`)",
+                    field.unwrap_or("pg[sortBy]")
+                )),
+                true,
+            )),
+            Some(next) if Some(&next) == self.cursor.as_ref() => Err((
+                self.error(format!(
+                    "asked for the items after pg[last]={next}, the page ends with that key again; the server does not seem to honour pg[last]"
+                )),
+                false,
+            )),
             Some(next) => Ok(Some(next)),
         }
     }
@@ -137,8 +144,8 @@ where
                 Some((fetch, walk))
             }
             Ok(None) => None,
-            Err(e) => {
-                let mut items: Vec<Result<T, Error>> = page.items.into_iter().map(Ok).collect();
+            Err((e, new_items)) => {
+                let mut items: Vec<Result<T, Error>> = if new_items { page.items.into_iter().map(Ok).collect() } else { Vec::new() };
                 items.push(Err(e));
                 return Some((futures::stream::iter(items), None));
             }
@@ -206,9 +213,9 @@ mod tests {
         })
         .collect()
         .await;
-        // The first page, the second (same) page's items, then the error.
-        assert_eq!(results.len(), 5, "{results:?}");
-        assert!(matches!(&results[4], Err(Error::Pagination { operation: "t.logs", message }) if message.contains("pg[last]")));
+        // The first page, then the error: the repeated page is not yielded again.
+        assert_eq!(results.len(), 3, "{results:?}");
+        assert!(matches!(&results[2], Err(Error::Pagination { operation: "t.logs", message }) if message.contains("pg[last]")));
     }
 
     #[tokio::test]
