@@ -1,6 +1,7 @@
-//! The per-API config file, `specs/<api>/api.toml`: only what the docs do not carry (crate names,
-//! the default server, the auth prefix, the servers enum's name, name overrides). Every key is
-//! optional; a folder without the file gets names derived from the folder and the document.
+//! The per-API config file, `specs/<api>/api.toml`: only what the docs do not carry (crate names
+//! and package metadata, the default server, the auth prefix, the servers enum's name, name
+//! overrides). Every key is optional; a folder without the file gets names derived from the
+//! folder and the document. Unknown keys are errors.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +25,33 @@ pub struct ApiConfig {
     /// Name overrides.
     #[serde(default)]
     pub names: NamesConfig,
+    /// Package metadata of both generated crates.
+    #[serde(default)]
+    pub package: PackageConfig,
+}
+
+/// `[package]`: what `cargo package`/`cargo publish` want in the generated manifests.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PackageConfig {
+    /// Version of both crates (default `0.1.0`); the client depends on its models at this version.
+    pub version: Option<String>,
+    /// SPDX license expression (default `MIT OR Apache-2.0`).
+    pub license: Option<String>,
+    /// Source repository URL.
+    pub repository: Option<String>,
+    /// Home page URL.
+    pub homepage: Option<String>,
+    /// Documentation URL, `{crate}` standing for the crate's name (default `https://docs.rs/{crate}`).
+    pub documentation: Option<String>,
+    /// README file, relative to each generated crate's folder (e.g. `../../README.md`).
+    pub readme: Option<String>,
+    /// crates.io keywords (at most 5).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// crates.io category slugs.
+    #[serde(default)]
+    pub categories: Vec<String>,
 }
 
 /// `[crates]`
@@ -87,5 +115,9 @@ mod tests {
         assert_eq!(c.auth.prefix.as_deref(), Some("Token "));
         let e = parse("a.toml", "[crates]\nmodel = \"m\"\n").unwrap_err();
         assert!(e.to_string().starts_with("a.toml:2: invalid config: unknown field `model`"), "{e}");
+        let c = parse("a.toml", "[package]\nversion = \"1.2.3\"\nkeywords = [\"make\"]\n").unwrap();
+        assert_eq!((c.package.version.as_deref(), c.package.keywords.as_slice()), (Some("1.2.3"), &["make".to_string()][..]));
+        let e = parse("a.toml", "[package]\nversion = \"1\"\nlicence = \"MIT\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("a.toml:3: invalid config: unknown field `licence`"), "{e}");
     }
 }

@@ -36,6 +36,29 @@ pub struct Api {
     pub groups: Vec<Group>,
     /// Named model types, sorted by name.
     pub types: Vec<TypeDef>,
+    /// Package metadata of the generated crates.
+    pub package: Package,
+}
+
+/// Package metadata written into both generated manifests.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Package {
+    /// Version of both crates.
+    pub version: String,
+    /// SPDX license expression.
+    pub license: String,
+    /// Source repository URL.
+    pub repository: Option<String>,
+    /// Home page URL.
+    pub homepage: Option<String>,
+    /// Documentation URL; `{crate}` stands for the crate's name.
+    pub documentation: String,
+    /// README path relative to a generated crate's folder.
+    pub readme: Option<String>,
+    /// crates.io keywords.
+    pub keywords: Vec<String>,
+    /// crates.io categories.
+    pub categories: Vec<String>,
 }
 
 /// A server the API is served from.

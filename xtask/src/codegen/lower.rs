@@ -14,7 +14,7 @@ use openapiv3::{
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::config::ApiConfig;
+use super::config::{ApiConfig, PackageConfig};
 use super::diagnostics::{pointer_token, Diagnostic, Diagnostics, Location};
 use super::ir::{self, TypeRef};
 use super::merge::{Merged, METHODS};
@@ -147,6 +147,7 @@ pub fn lower(api_name: &str, config: &ApiConfig, config_file: &str, merged: &Mer
         scopes,
         groups,
         types,
+        package: package(&config.package, config_file, &mut l.diags),
     };
     l.diags.into_result(api)
 }
@@ -173,6 +174,28 @@ const CURSOR_PARAM: &str = "pg[last]";
 
 /// Make's column selection; `cols[]=*` asks for every column (seed overview: "Filtering").
 const COLUMNS_PARAM: &str = "cols[]";
+
+/// The `[package]` settings with their defaults; a version Cargo would refuse is an error at the
+/// config file.
+fn package(config: &PackageConfig, config_file: &str, diags: &mut Diagnostics) -> ir::Package {
+    let version = config.version.clone().unwrap_or_else(|| "0.1.0".into());
+    let core = version.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'));
+    if parts.len() != 3 || !parts.iter().all(numeric) {
+        diags.push(Diagnostic::global(format!("{config_file} [package]: version `{version}` is not a semantic version (MAJOR.MINOR.PATCH)")));
+    }
+    ir::Package {
+        version,
+        license: config.license.clone().unwrap_or_else(|| "MIT OR Apache-2.0".into()),
+        repository: config.repository.clone(),
+        homepage: config.homepage.clone(),
+        documentation: config.documentation.clone().unwrap_or_else(|| "https://docs.rs/{crate}".into()),
+        readme: config.readme.clone(),
+        keywords: config.keywords.clone(),
+        categories: config.categories.clone(),
+    }
+}
 
 /// Names a client method cannot take (`Client::new`, the `models` re-export, the `catalogue`
 /// module...), names a handle method cannot take (its constructor), and names a request
