@@ -36,19 +36,23 @@
 //! # let _ = body; Ok(()) }
 //! ```
 
+pub mod base64;
 #[cfg(feature = "catalogue")]
 pub mod catalogue;
 mod client;
 mod error;
+pub mod multipart;
 mod paginate;
 mod rate_limit;
 mod request;
 mod retry;
+pub mod style;
 mod token;
 
 pub use bytes::Bytes;
 pub use chrono;
 pub use futures::{Stream, StreamExt, TryStreamExt};
+pub use uuid;
 pub use http::StatusCode;
 pub use reqwest::Method;
 pub use reqwest_middleware;
@@ -82,6 +86,9 @@ pub use client::{ApiInfo, Client, ClientBuilder, Operation};
 pub use error::{ApiError, Error, ErrorCode, SubError};
 pub use paginate::{cursor_key, paginate, paginate_cursor, total_count, CursorPage, Page, SortDir};
 pub use rate_limit::{Plan, RateLimit};
-pub use request::RequestBuilder;
+pub use base64::Base64;
+pub use multipart::{FilePart, Multipart};
+pub use request::{ByteStream, RequestBuilder};
+pub use style::Style;
 pub use retry::RetryPolicy;
 pub use token::{Credentials, CredentialsKind, Token};

@@ -10,7 +10,10 @@
 //! Make's error body, inside one `tracing` span per call.
 
 use std::fmt::Display;
+use std::pin::Pin;
 use std::time::Duration;
+
+use futures::{Stream, StreamExt};
 
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
@@ -23,6 +26,9 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::client::{Client, Operation};
+use crate::multipart::Multipart;
+use crate::style::{self, Style};
+use url::form_urlencoded::byte_serialize;
 use crate::error::{body_start, ApiError, Error};
 use crate::retry::{retry_after, Failure, RetryPolicy};
 use crate::token::{AuthHeader, Credentials};
@@ -44,7 +50,27 @@ enum Body {
         body: Option<reqwest::Body>,
         content_type: &'static str,
     },
+    Multipart(Multipart),
 }
+
+/// One piece of the query string, in call order.
+enum QueryPart {
+    /// Form-urlencoded on the wire.
+    Pair(String, String),
+    /// Already encoded by a [`Style`] (`name` is kept for `Debug`).
+    Encoded { name: String, text: String },
+}
+
+impl QueryPart {
+    fn name(&self) -> &str {
+        match self {
+            QueryPart::Pair(n, _) | QueryPart::Encoded { name: n, .. } => n,
+        }
+    }
+}
+
+/// The body of a response as it arrives, chunk by chunk.
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send + 'static>>;
 
 /// One request for one [`Operation`], created by [`Client::request`].
 ///
@@ -54,7 +80,7 @@ pub struct RequestBuilder {
     client: Client,
     op: &'static Operation,
     path_params: Vec<(String, String)>,
-    query: Vec<(String, String)>,
+    query: Vec<QueryPart>,
     headers: HeaderMap,
     body: Body,
     error: Option<String>,
@@ -71,7 +97,7 @@ impl std::fmt::Debug for RequestBuilder {
             )
             .field(
                 "query",
-                &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+                &self.query.iter().map(QueryPart::name).collect::<Vec<_>>(),
             )
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
@@ -136,7 +162,7 @@ impl RequestBuilder {
     /// `pg[offset]`; both are form-urlencoded on the wire).
     pub fn query(mut self, name: impl AsRef<str>, value: impl Display) -> Self {
         self.query
-            .push((name.as_ref().to_owned(), value.to_string()));
+            .push(QueryPart::Pair(name.as_ref().to_owned(), value.to_string()));
         self
     }
 
@@ -157,9 +183,64 @@ impl RequestBuilder {
     {
         let name = name.as_ref();
         for v in values {
-            self.query.push((name.to_owned(), v.to_string()));
+            self.query
+                .push(QueryPart::Pair(name.to_owned(), v.to_string()));
         }
         self
+    }
+
+    /// Adds a query parameter laid out by its OpenAPI `style` and `explode` (see
+    /// [`style::query`](crate::style::query)); `None` adds nothing.
+    pub fn query_styled<T: Serialize + ?Sized>(
+        mut self,
+        name: impl AsRef<str>,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> Self {
+        let name = name.as_ref();
+        match style::query(name, value, style, explode) {
+            Ok(pieces) => self.query.extend(pieces.into_iter().map(|text| QueryPart::Encoded {
+                name: name.to_owned(),
+                text,
+            })),
+            Err(e) => self.fail(e.to_string()),
+        }
+        self
+    }
+
+    /// Fills the `{name}` placeholder of the path with a value laid out by its OpenAPI `style`
+    /// (`simple`, `label`, `matrix`) and `explode` (see [`style::path`](crate::style::path)).
+    pub fn path_styled<T: Serialize + ?Sized>(
+        mut self,
+        name: impl AsRef<str>,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> Self {
+        let name = name.as_ref();
+        match style::path(name, value, style, explode) {
+            Ok(text) if text.is_empty() => self.fail(format!("path parameter `{name}` must not be empty")),
+            Ok(text) => match self.path_params.iter_mut().find(|(n, _)| n == name) {
+                Some(slot) => slot.1 = text,
+                None => self.path_params.push((name.to_owned(), text)),
+            },
+            Err(e) => self.fail(e.to_string()),
+        }
+        self
+    }
+
+    /// Adds a header whose value is laid out in OpenAPI's `simple` style (lists and objects
+    /// comma-separated, see [`style::header`](crate::style::header)).
+    pub fn header_styled<T: Serialize + ?Sized>(self, name: impl AsRef<str>, value: &T, explode: bool) -> Self {
+        match style::header(value, explode) {
+            Ok(text) => self.header(name, text),
+            Err(e) => {
+                let mut this = self;
+                this.fail(e.to_string());
+                this
+            }
+        }
     }
 
     /// Adds a request header. An invalid name or value makes the send fail
@@ -209,6 +290,31 @@ impl RequestBuilder {
             }
             Err(e) => self.fail(format!("could not serialize the JSON body: {e}")),
         }
+        self
+    }
+
+    /// Sends `body` as `application/x-www-form-urlencoded`: each property in `form` style,
+    /// exploded, unless `encoding` (the docs' per-property `style`/`explode`) says otherwise;
+    /// enum values go as their wire strings (see [`style::form_body`](crate::style::form_body)).
+    pub fn form<B: Serialize + ?Sized>(mut self, body: &B, encoding: &[(&str, Style, bool)]) -> Self {
+        match style::form_body(body, encoding) {
+            Ok(text) => {
+                self.body = Body::Buffered {
+                    bytes: Bytes::from(text),
+                    content_type: "application/x-www-form-urlencoded",
+                }
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
+        self
+    }
+
+    /// Sends a `multipart/form-data` body (re-sent as is on retries).
+    pub fn multipart(mut self, mut form: Multipart) -> Self {
+        if let Some(e) = form.take_error().or_else(|| form.to_form().err()) {
+            self.fail(e);
+        }
+        self.body = Body::Multipart(form);
         self
     }
 
@@ -268,6 +374,44 @@ impl RequestBuilder {
         Ok(self.execute().await?.body)
     }
 
+    /// Sends the request and returns the 2xx body as a stream of chunks, as they arrive
+    /// (`text/event-stream`, large downloads). The request is sent once: a stream that broke
+    /// off cannot be resumed by a retry. An error status is decoded like the other `send_*`.
+    pub async fn send_stream(mut self) -> Result<ByteStream, Error> {
+        let op = self.op;
+        self.preflight()?;
+        let url = self.url()?;
+        if let Some(limiter) = &self.client.inner.limiter {
+            limiter.acquire().await;
+        }
+        let request = self.build_attempt(&url);
+        let response = self
+            .client
+            .inner
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| match e {
+                reqwest_middleware::Error::Reqwest(e) => classify(e).1.with_operation(op.name),
+                reqwest_middleware::Error::Middleware(e) => Error::Transport {
+                    operation: op.name,
+                    source: e.into(),
+                },
+            })?;
+        let status = response.status();
+        if !status.is_success() {
+            let headers = response.headers().clone();
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| classify(e).1.with_operation(op.name))?;
+            return Err(status_error(op, Raw { status, headers, body }));
+        }
+        Ok(Box::pin(response.bytes_stream().map(move |chunk| {
+            chunk.map_err(|e| classify(e).1.with_operation(op.name))
+        })))
+    }
+
     /// Sends the request and ignores the 2xx body.
     pub async fn send_empty(self) -> Result<(), Error> {
         self.execute().await.map(drop)
@@ -319,13 +463,27 @@ impl RequestBuilder {
         let mut url = Url::parse(&format!("{}{}", self.client.base_url(), path))
             .map_err(|e| invalid(format!("invalid URL: {e}")))?;
         if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(self.query.iter());
+            let mut query = url.query().unwrap_or_default().to_owned();
+            for part in &self.query {
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                match part {
+                    QueryPart::Pair(name, value) => {
+                        query.extend(byte_serialize(name.as_bytes()));
+                        query.push('=');
+                        query.extend(byte_serialize(value.as_bytes()));
+                    }
+                    QueryPart::Encoded { text, .. } => query.push_str(text),
+                }
+            }
+            url.set_query(Some(&query));
         }
         Ok(url)
     }
 
-    /// Checks, sends with retries, and returns a 2xx response or the error.
-    async fn execute(mut self) -> Result<Raw, Error> {
+    /// Refuses a call the token's scopes do not allow, or a request that could not be built.
+    fn preflight(&mut self) -> Result<(), Error> {
         let op = self.op;
         if let Some(have) = &self.client.inner.scopes {
             let missing: Vec<String> = op
@@ -350,6 +508,13 @@ impl RequestBuilder {
                 message,
             });
         }
+        Ok(())
+    }
+
+    /// Checks, sends with retries, and returns a 2xx response or the error.
+    async fn execute(mut self) -> Result<Raw, Error> {
+        let op = self.op;
+        self.preflight()?;
         let url = self.url()?;
         let span = tracing::info_span!(
             "make_request",
@@ -463,6 +628,30 @@ impl RequestBuilder {
                 Some(*content_type),
             ),
             Body::Stream { body, content_type } => (body.take(), Some(*content_type)),
+            Body::Multipart(form) => {
+                // reqwest writes the body and its `multipart/form-data; boundary=...` header.
+                let built = form.to_form().map_err(|e| e.to_string()).and_then(|form| {
+                    self.client
+                        .inner
+                        .http
+                        .request(self.op.method.clone(), url.clone())
+                        .multipart(form)
+                        .build()
+                        .map_err(|e| e.to_string())
+                });
+                match built {
+                    Ok(mut built) => {
+                        if let Some(ct) = built.headers().get(CONTENT_TYPE).cloned() {
+                            request.headers_mut().insert(CONTENT_TYPE, ct);
+                        }
+                        (built.body_mut().take(), None)
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not build the multipart body");
+                        (None, None)
+                    }
+                }
+            }
         };
         if let Some(ct) = content_type {
             if !request.headers().contains_key(CONTENT_TYPE) {
