@@ -141,7 +141,17 @@ fn json_of(api: &'static Api, ty: &TypeRef, depth: u32) -> BoxedStrategy<Value> 
     match ty {
         TypeRef::String | TypeRef::Bytes => string().prop_map(Value::String).boxed(),
         TypeRef::Integer { bits: 32 } => any::<i32>().prop_map(Value::from).boxed(),
+        TypeRef::Integer { bits: 8 } => any::<i8>().prop_map(Value::from).boxed(),
+        TypeRef::Integer { bits: 16 } => any::<i16>().prop_map(Value::from).boxed(),
         TypeRef::Integer { .. } => any::<i64>().prop_map(Value::from).boxed(),
+        TypeRef::Unsigned { bits: 8 } => any::<u8>().prop_map(Value::from).boxed(),
+        TypeRef::Unsigned { bits: 16 } => any::<u16>().prop_map(Value::from).boxed(),
+        TypeRef::Unsigned { bits: 32 } => any::<u32>().prop_map(Value::from).boxed(),
+        TypeRef::Unsigned { .. } => any::<u64>().prop_map(Value::from).boxed(),
+        // Standard padded base64 of any bytes: what the models write back.
+        TypeRef::Base64 => prop::collection::vec(any::<u8>(), 0..24).prop_map(|b| Value::String(make_runtime::Base64(b).encode())).boxed(),
+        TypeRef::Uuid => any::<u128>().prop_map(|n| Value::String(make_runtime::uuid::Uuid::from_u128(n).to_string())).boxed(),
+        TypeRef::File => prop::collection::vec(any::<u8>(), 0..24).prop_map(|b| serde_json::json!({"data": make_runtime::Base64(b).encode()})).boxed(),
         TypeRef::Number { bits: 32 } => any::<i16>().prop_map(|i| Value::from(f64::from(i) / 4.0)).boxed(),
         TypeRef::Number { .. } => any::<i32>().prop_map(|i| Value::from(f64::from(i) / 8.0)).boxed(),
         TypeRef::Boolean => any::<bool>().prop_map(Value::Bool).boxed(),
@@ -185,9 +195,27 @@ fn named(api: &'static Api, def: &'static TypeDef, depth: u32) -> BoxedStrategy<
             // Known values, and strings the docs do not list (which decode to `Other`).
             prop_oneof![prop::sample::select(known), string()].prop_map(Value::String).boxed()
         }
-        TypeKind::Union { variants } => {
+        TypeKind::Union { variants, discriminator: None } => {
             Union::new(variants.iter().map(|v| json_of(api, &v.ty, depth.saturating_sub(1))).collect::<Vec<_>>()).boxed()
         }
+        // With a discriminator: an alternative's document with one of its tags in the property.
+        TypeKind::Union { variants, discriminator: Some(property) } => Union::new(
+            variants
+                .iter()
+                .map(|v| {
+                    let property = property.clone();
+                    (json_of(api, &v.ty, depth.saturating_sub(1)), prop::sample::select(v.tags.clone()))
+                        .prop_map(move |(mut doc, tag)| {
+                            if let Value::Object(map) = &mut doc {
+                                map.insert(property.clone(), Value::String(tag));
+                            }
+                            doc
+                        })
+                        .boxed()
+                })
+                .collect::<Vec<_>>(),
+        )
+        .boxed(),
         TypeKind::Struct { fields, flatten, extra } => {
             let mut parts: Vec<BoxedStrategy<Vec<(String, Value)>>> = Vec::new();
             for f in fields {

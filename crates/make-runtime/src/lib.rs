@@ -47,6 +47,7 @@ mod rate_limit;
 mod request;
 mod retry;
 pub mod style;
+pub mod union;
 mod token;
 
 pub use bytes::Bytes;

@@ -149,6 +149,22 @@ impl Multipart {
         self
     }
 
+    /// Adds every property of an object (a body whose schema names no properties), each by the
+    /// rules of [`Self::field`].
+    pub fn properties<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(Value::Object(map)) => {
+                for (k, v) in &map {
+                    self.value(k, v, None, true);
+                }
+            }
+            Ok(Value::Null) => {}
+            Ok(_) => self.error = Some("a multipart body must be an object".into()),
+            Err(e) => self.error = Some(format!("could not serialize the multipart body: {e}")),
+        }
+        self
+    }
+
     fn value(&mut self, name: &str, v: &Value, content_type: Option<&str>, top: bool) {
         let json = content_type.is_some_and(is_json_type);
         let (data, ct) = match v {

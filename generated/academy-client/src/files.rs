@@ -177,6 +177,7 @@ impl DownloadFile {
     ) -> ::std::result::Result<::make_runtime::Bytes, ::make_runtime::Error> {
         let mut request = self.client.request(&DOWNLOAD_FILE);
         request = request.path_param("id", &self.id);
+        let request = request.header("accept", "application/octet-stream");
         request.send_bytes().await
     }
 }

@@ -52,7 +52,7 @@ pub fn time_stages(specs: &Path, out: &Path) -> Result<Vec<f64>, String> {
         stage(5, &mut t);
         files.extend(emit::client::emit(&api));
         let opts = EmitOptions { runtime_path: "../../crates/make-runtime".into() };
-        files.push(emit::cargo::models_manifest(&api));
+        files.push(emit::cargo::models_manifest(&api, &opts));
         files.push(emit::cargo::client_manifest(&api, &opts));
         stage(6, &mut t);
     }

@@ -79,7 +79,7 @@ pub fn emit(api: &Api, openapi_json: String, opts: &EmitOptions) -> Vec<OutputFi
     files.extend(models::emit(api));
     files.extend(client::emit(api));
     files.push(catalogue::emit(api));
-    files.push(cargo::models_manifest(api));
+    files.push(cargo::models_manifest(api, opts));
     files.push(cargo::client_manifest(api, opts));
     files.sort();
     files
@@ -127,8 +127,17 @@ pub fn crate_ident(name: &str) -> syn::Ident {
 pub fn rust_type(t: &TypeRef, models: &TokenStream) -> TokenStream {
     match t {
         TypeRef::String | TypeRef::Bytes => quote!(::std::string::String),
+        TypeRef::Integer { bits: 8 } => quote!(i8),
+        TypeRef::Integer { bits: 16 } => quote!(i16),
         TypeRef::Integer { bits: 32 } => quote!(i32),
         TypeRef::Integer { .. } => quote!(i64),
+        TypeRef::Unsigned { bits: 8 } => quote!(u8),
+        TypeRef::Unsigned { bits: 16 } => quote!(u16),
+        TypeRef::Unsigned { bits: 32 } => quote!(u32),
+        TypeRef::Unsigned { .. } => quote!(u64),
+        TypeRef::Base64 => quote!(::make_runtime::Base64),
+        TypeRef::Uuid => quote!(::make_runtime::uuid::Uuid),
+        TypeRef::File => quote!(::make_runtime::FilePart),
         TypeRef::Number { bits: 32 } => quote!(f32),
         TypeRef::Number { .. } => quote!(f64),
         TypeRef::Boolean => quote!(bool),

@@ -188,6 +188,39 @@ pub struct Param {
     pub all_columns: bool,
     /// For a parameter the docs mark deprecated: their note (see [`Operation::deprecation`]).
     pub deprecation: Option<String>,
+    /// How the value is laid out (`style`, with OpenAPI's default for the location filled in).
+    pub style: ParamStyle,
+    /// `explode`, with OpenAPI's default for the style filled in.
+    pub explode: bool,
+}
+
+/// An OpenAPI parameter (or form property) `style`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum ParamStyle {
+    /// `form`: the query default.
+    Form,
+    /// `simple`: the path and header default.
+    Simple,
+    /// `label`: `.`-prefixed path values.
+    Label,
+    /// `matrix`: `;name=`-prefixed path values.
+    Matrix,
+    /// `spaceDelimited` query lists.
+    SpaceDelimited,
+    /// `pipeDelimited` query lists.
+    PipeDelimited,
+    /// `deepObject` query objects (`name[key]=value`).
+    DeepObject,
+}
+
+impl ParamStyle {
+    /// The default style of a location, and its default `explode`.
+    pub fn default_for(location: ParamLocation) -> (ParamStyle, bool) {
+        match location {
+            ParamLocation::Query => (ParamStyle::Form, true),
+            ParamLocation::Path | ParamLocation::Header => (ParamStyle::Simple, false),
+        }
+    }
 }
 
 /// A parameter name with a part chosen at run time: `<connectionType>[]` is
@@ -265,7 +298,7 @@ pub struct PageEcho {
 /// A request body.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RequestBody {
-    /// Media type sent.
+    /// Media type sent (the preferred one when the docs offer several: JSON first).
     pub content_type: String,
     /// Required by the docs.
     pub required: bool,
@@ -273,6 +306,38 @@ pub struct RequestBody {
     pub kind: BodyKind,
     /// The body's description.
     pub docs: Option<String>,
+    /// The docs' `encoding` of form and multipart properties, by property name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub encoding: Vec<PropertyEncoding>,
+    /// The other media types the docs offer for this body, in the docs' order; the caller
+    /// chooses one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<BodyMedia>,
+}
+
+/// One more media type a request body may be sent as.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BodyMedia {
+    /// The media type.
+    pub content_type: String,
+    /// What is sent.
+    pub kind: BodyKind,
+    /// The docs' `encoding` of form and multipart properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub encoding: Vec<PropertyEncoding>,
+}
+
+/// The docs' `encoding` entry for one property of a form or multipart body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PropertyEncoding {
+    /// Property name.
+    pub wire: String,
+    /// `contentType` of a multipart part.
+    pub content_type: Option<String>,
+    /// `style` of a form property.
+    pub style: Option<ParamStyle>,
+    /// `explode` of a form property.
+    pub explode: Option<bool>,
 }
 
 /// What a body carries.
@@ -280,10 +345,15 @@ pub struct RequestBody {
 pub enum BodyKind {
     /// JSON of this type.
     Json(TypeRef),
-    /// Raw bytes (`application/octet-stream` and other non-JSON media types).
+    /// Raw bytes (`application/octet-stream`, `image/png` and other binary media types).
     Bytes,
-    /// Text.
+    /// Text (`text/*`, `application/javascript`, `application/jsonc`, XML, YAML).
     Text,
+    /// `application/x-www-form-urlencoded`: an object of this type, one form field per property.
+    Form(TypeRef),
+    /// `multipart/form-data`: an object of this type, one part per property (`File` fields
+    /// are file parts).
+    Multipart(TypeRef),
 }
 
 /// A successful response.
@@ -291,6 +361,21 @@ pub enum BodyKind {
 pub struct Response {
     /// The documented success status (200 when the docs give only `default`).
     pub status: u16,
+    /// What it carries.
+    pub kind: ResponseKind,
+    /// The media type of `kind` (none for an empty response).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The other media types the docs list for the same status, in the docs' order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<ResponseMedia>,
+}
+
+/// One more media type a response may come as.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseMedia {
+    /// The media type.
+    pub content_type: String,
     /// What it carries.
     pub kind: ResponseKind,
 }
@@ -304,6 +389,8 @@ pub enum ResponseKind {
     Text,
     /// Raw bytes.
     Bytes,
+    /// A body read as it arrives (`text/event-stream`).
+    Stream,
     /// Nothing.
     Empty,
 }
@@ -313,9 +400,14 @@ pub enum ResponseKind {
 pub enum TypeRef {
     /// `String`
     String,
-    /// `i32` or `i64`
+    /// `i8` ... `i64`
     Integer {
-        /// 32 or 64.
+        /// 8, 16, 32 or 64.
+        bits: u8,
+    },
+    /// `u8` ... `u64` (`uint32`, `uint64`, or bounds beyond `i64`).
+    Unsigned {
+        /// 8, 16, 32 or 64.
         bits: u8,
     },
     /// `f32` or `f64`
@@ -333,8 +425,14 @@ pub enum TypeRef {
     Any,
     /// Make's sort direction (`asc`/`desc`), the runtime's `SortDir`.
     SortDir,
-    /// Binary data.
+    /// `format: binary` inside JSON: text as sent.
     Bytes,
+    /// `format: byte`: bytes, base64 on the wire (the runtime's `Base64`).
+    Base64,
+    /// `format: uuid`.
+    Uuid,
+    /// A file part of a multipart body (`format: binary` there; the runtime's `FilePart`).
+    File,
     /// A named model type.
     Named(String),
     /// A list.
@@ -371,10 +469,14 @@ pub enum TypeKind {
         /// Known values, in the docs' order.
         values: Vec<EnumValue>,
     },
-    /// One of several types, tried in order.
+    /// One of several types: chosen by the `discriminator` property when the docs give one,
+    /// otherwise tried in order.
     Union {
         /// The alternatives.
         variants: Vec<UnionVariant>,
+        /// The property whose value names the alternative (`discriminator.propertyName`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        discriminator: Option<String>,
     },
 }
 
@@ -427,6 +529,10 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Boxed to break a recursive type.
     pub boxed: bool,
+    /// With a discriminator: the property values that select this alternative (the docs'
+    /// `mapping` keys, or the schema's name).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 impl Field {

@@ -359,13 +359,15 @@ struct RawOp {
     deprecated: bool,
     scopes: Vec<String>,
     params: Vec<RawParam>,
-    body: Option<(String, bool, RawBody, Option<String>)>,
-    response: (u16, RawResponse),
+    body: Option<RawRequestBody>,
+    response: (u16, Vec<(String, RawResponse)>),
     loc: Location,
 }
 
 struct RawParam {
     deprecated: bool,
+    style: ir::ParamStyle,
+    explode: bool,
     wire: String,
     location: ir::ParamLocation,
     required: bool,
@@ -374,17 +376,50 @@ struct RawParam {
     placeholder: Option<ir::Placeholder>,
 }
 
+struct RawRequestBody {
+    required: bool,
+    docs: Option<String>,
+    /// The preferred media type first.
+    media: Vec<(String, RawBody, Vec<ir::PropertyEncoding>)>,
+}
+
 enum RawBody {
     Json(Ty),
     Bytes,
     Text,
+    Form(Ty),
+    Multipart(Ty),
 }
 
 enum RawResponse {
     Json(Ty),
     Text,
     Bytes,
-    Empty,
+    Stream,
+}
+
+/// How a media type is carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaClass {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Stream,
+    Bytes,
+}
+
+impl MediaClass {
+    fn name(self) -> &'static str {
+        match self {
+            MediaClass::Json => "Json",
+            MediaClass::Form => "Form",
+            MediaClass::Multipart => "Multipart",
+            MediaClass::Text => "Text",
+            MediaClass::Stream => "Stream",
+            MediaClass::Bytes => "Bytes",
+        }
+    }
 }
 
 /// A type whose named parts are shape ids.
@@ -392,12 +427,16 @@ enum RawResponse {
 enum Ty {
     String,
     Int(u8),
+    UInt(u8),
     Num(u8),
     Bool,
     DateTime,
     Date,
     Any,
     Bytes,
+    Base64,
+    Uuid,
+    File,
     SortDir,
     Shape(usize),
     /// A schema that is an alias (of a list, a map or another reference) met again while it is
@@ -411,7 +450,9 @@ enum Ty {
 enum ShapeKind {
     Struct { fields: Vec<SField>, flatten: Vec<Ty>, extra: Option<Ty> },
     Enum(Vec<String>),
-    Union(Vec<Ty>),
+    /// The alternatives, and with a usable `discriminator` its property and the tag values of
+    /// each alternative (same order).
+    Union(Vec<Ty>, Option<(String, Vec<Vec<String>>)>),
     /// A component whose kind is still being lowered.
     Pending,
 }
@@ -796,15 +837,15 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         match v.typ.as_deref() {
-            Some("string") if v.enumeration.is_empty() => Some(match v.format.as_deref() {
-                Some("date-time") => Ty::DateTime,
-                Some("date") => Ty::Date,
-                Some("binary") => Ty::Bytes,
-                _ => Ty::String,
-            }),
+            Some("string") if v.enumeration.is_empty() => Some(string_ty(v.format.as_deref())),
             Some("string") => None,
-            Some("integer") => Some(Ty::Int(if v.format.as_deref() == Some("int32") { 32 } else { 64 })),
-            Some("number") => Some(Ty::Num(if v.format.as_deref() == Some("float") { 32 } else { 64 })),
+            Some("integer") => Some(integer_ty(v.format.as_deref(), v.minimum, v.maximum)),
+            Some("number") => Some(match v.format.as_deref() {
+                Some("float") => Ty::Num(32),
+                // Integer formats on `number` (seen in real docs) are integers.
+                Some(f) if int_format(f).is_some() => integer_ty(Some(f), v.minimum, v.maximum),
+                _ => Ty::Num(64),
+            }),
             Some("boolean") => Some(Ty::Bool),
             Some("array") => Some(match v.items {
                 Some(items) => Ty::Vec(Box::new(self.schema_ref(items, &hint.qualified("Item"), loc, &format!("{pointer}/items")))),
@@ -840,17 +881,39 @@ impl<'a> Lowerer<'a> {
             if key == "allOf" {
                 return (Some(self.all_of(members, &v, hint, loc, pointer)), docs);
             }
-            let mut variants = Vec::new();
+            let discriminator = s.schema_data.discriminator.as_ref();
+            let mut variants: Vec<Ty> = Vec::new();
+            let mut tags: Vec<Vec<String>> = Vec::new();
+            let mut all_tagged = true;
             for (i, m) in members.iter().enumerate() {
                 if is_null_schema(m) {
                     continue;
                 }
                 let t = self.schema_ref(m, &hint.qualified(&format!("Variant{}", i + 1)), loc, &format!("{pointer}/{key}/{i}"));
-                if !variants.contains(&t) {
-                    variants.push(t);
+                // The tag values of a `$ref` member: the mapping keys that point at it (by
+                // reference or by schema name), else the schema's name. Inline members have none.
+                let mine: Vec<String> = match (discriminator, m) {
+                    (Some(d), ReferenceOr::Reference { reference }) => {
+                        let name = reference.rsplit('/').next().unwrap_or(reference).replace("~1", "/").replace("~0", "~");
+                        let mapped: Vec<String> =
+                            d.mapping.iter().filter(|(_, target)| *target == reference || **target == name).map(|(k, _)| k.clone()).collect();
+                        if mapped.is_empty() { vec![name] } else { mapped }
+                    }
+                    _ => {
+                        all_tagged = false;
+                        Vec::new()
+                    }
+                };
+                match variants.iter().position(|v| *v == t) {
+                    Some(j) => tags[j].extend(mine),
+                    None => {
+                        variants.push(t);
+                        tags.push(mine);
+                    }
                 }
             }
-            return (Some(ShapeKind::Union(variants)), docs);
+            let tagged = discriminator.filter(|_| all_tagged && !variants.is_empty()).map(|d| (d.property_name.clone(), tags));
+            return (Some(ShapeKind::Union(variants, tagged)), docs);
         }
         if v.typ.as_deref() == Some("string") || (!v.enumeration.is_empty() && v.properties.is_empty()) {
             let values: Vec<String> = v.enumeration.iter().filter_map(|e| e.as_str().map(str::to_string)).collect();
@@ -991,6 +1054,17 @@ impl<'a> Lowerer<'a> {
                 Parameter::Cookie { .. } => continue,
             };
             let data = p.parameter_data_ref();
+            let style = match &p {
+                Parameter::Query { style, .. } => query_style(style),
+                Parameter::Path { style, .. } => match style {
+                    openapiv3::PathStyle::Matrix => ir::ParamStyle::Matrix,
+                    openapiv3::PathStyle::Label => ir::ParamStyle::Label,
+                    openapiv3::PathStyle::Simple => ir::ParamStyle::Simple,
+                },
+                _ => ir::ParamStyle::Simple,
+            };
+            // OpenAPI: `explode` defaults to true for `form`, false for every other style.
+            let explode = data.explode.unwrap_or(style == ir::ParamStyle::Form);
             if !seen_params.insert((data.name.clone(), kind)) {
                 self.error(&loc, &ptr, format!("duplicate {kind} parameter `{}`", data.name));
                 continue;
@@ -1023,7 +1097,7 @@ impl<'a> Lowerer<'a> {
             let ty = match data.name.as_str() {
                 "pg[sortDir]" => Ty::SortDir,
                 CURSOR_PARAM => Ty::String,
-                _ => self.query_safe(ty),
+                _ => ty,
             };
             let placeholder = naming::placeholder(&data.name).map(|(name, prefix, suffix)| ir::Placeholder {
                 name: name.to_string(),
@@ -1038,6 +1112,8 @@ impl<'a> Lowerer<'a> {
                 ty,
                 docs: text(&data.description),
                 placeholder,
+                style,
+                explode,
             });
         }
         for name in &template {
@@ -1051,21 +1127,36 @@ impl<'a> Lowerer<'a> {
         let body = op.request_body.as_ref().and_then(|b| {
             let ptr = format!("{pointer}/requestBody");
             let b = self.deref(b, &loc, &ptr)?;
-            let (ct, media) = pick_media(&b.content)?;
-            let ptr = format!("{ptr}/content/{}", pointer_token(&ct));
-            let kind = if is_json(&ct) {
-                let ty = match &media.schema {
-                    Some(ReferenceOr::Item(s)) => self.schema(s, &Hint::new(format!("{builder}Body")), &loc, &format!("{ptr}/schema"), true),
-                    Some(r) => self.schema_ref(r, &Hint::new(format!("{builder}Body")), &loc, &format!("{ptr}/schema")),
-                    None => Ty::Any,
+            let order = media_order(&b.content);
+            let mut media = Vec::new();
+            for (n, (ct, m)) in order.into_iter().enumerate() {
+                let ptr = format!("{ptr}/content/{}", pointer_token(ct));
+                let class = media_class(ct);
+                // The preferred media type names the body `<Builder>Body`; others add their kind.
+                let hint = Hint::new(if n == 0 { format!("{builder}Body") } else { format!("{builder}{}Body", class.name()) });
+                let kind = match class {
+                    MediaClass::Json => RawBody::Json(self.body_schema(m, &hint, &loc, &ptr)),
+                    MediaClass::Form => RawBody::Form(self.body_schema(m, &hint, &loc, &ptr)),
+                    MediaClass::Multipart => RawBody::Multipart(self.multipart_schema(m, &hint, &loc, &ptr)),
+                    MediaClass::Text | MediaClass::Stream => RawBody::Text,
+                    MediaClass::Bytes => RawBody::Bytes,
                 };
-                RawBody::Json(ty)
-            } else if ct.starts_with("text/") {
-                RawBody::Text
-            } else {
-                RawBody::Bytes
-            };
-            Some((ct, b.required, kind, text(&b.description)))
+                let encoding = m
+                    .encoding
+                    .iter()
+                    .map(|(wire, e)| ir::PropertyEncoding {
+                        wire: wire.clone(),
+                        content_type: e.content_type.clone(),
+                        style: e.style.as_ref().map(query_style),
+                        explode: (e.style.is_some() || e.explode).then_some(e.explode),
+                    })
+                    .collect();
+                media.push((ct.clone(), kind, encoding));
+            }
+            if media.is_empty() {
+                return None;
+            }
+            Some(RawRequestBody { required: b.required, docs: text(&b.description), media })
         });
 
         let response = self.response(op, &builder, &loc, &pointer);
@@ -1109,7 +1200,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn response(&mut self, op: &openapiv3::Operation, builder: &str, loc: &Location, pointer: &str) -> (u16, RawResponse) {
+    fn response(&mut self, op: &openapiv3::Operation, builder: &str, loc: &Location, pointer: &str) -> (u16, Vec<(String, RawResponse)>) {
         use openapiv3::StatusCode;
         let mut best: Option<(u16, &ReferenceOr<openapiv3::Response>, String)> = None;
         for (code, r) in &op.responses.responses {
@@ -1124,24 +1215,28 @@ impl<'a> Lowerer<'a> {
         let (status, r, key) = match (best, &op.responses.default) {
             (Some(b), _) => b,
             (None, Some(d)) => (200, d, "default".to_string()),
-            (None, None) => return (200, RawResponse::Empty),
+            (None, None) => return (200, Vec::new()),
         };
         let ptr = format!("{pointer}/responses/{key}");
-        let Some(r) = self.deref(r, loc, &ptr) else { return (status, RawResponse::Empty) };
-        let Some((ct, media)) = pick_media(&r.content) else { return (status, RawResponse::Empty) };
-        let ptr = format!("{ptr}/content/{}", pointer_token(&ct));
-        let kind = if is_json(&ct) {
-            RawResponse::Json(match &media.schema {
-                Some(ReferenceOr::Item(s)) => self.schema(s, &Hint::new(format!("{builder}Response")), loc, &format!("{ptr}/schema"), true),
-                Some(r) => self.schema_ref(r, &Hint::new(format!("{builder}Response")), loc, &format!("{ptr}/schema")),
-                None => Ty::Any,
-            })
-        } else if ct.starts_with("text/") {
-            RawResponse::Text
-        } else {
-            RawResponse::Bytes
-        };
-        (status, kind)
+        let Some(r) = self.deref(r, loc, &ptr) else { return (status, Vec::new()) };
+        let mut out = Vec::new();
+        let mut json_seen = false;
+        for (ct, media) in media_order(&r.content) {
+            let ptr = format!("{ptr}/content/{}", pointer_token(ct));
+            let kind = match media_class(ct) {
+                // One JSON type per response: a second JSON media type decodes the same way.
+                MediaClass::Json if json_seen => continue,
+                MediaClass::Json => {
+                    json_seen = true;
+                    RawResponse::Json(self.body_schema(media, &Hint::new(format!("{builder}Response")), loc, &ptr))
+                }
+                MediaClass::Stream => RawResponse::Stream,
+                MediaClass::Text | MediaClass::Form => RawResponse::Text,
+                MediaClass::Multipart | MediaClass::Bytes => RawResponse::Bytes,
+            };
+            out.push((ct.clone(), kind));
+        }
+        (status, out)
     }
 
     /// A list of strings or of a string enum (a `*` fits in either).
@@ -1156,14 +1251,57 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Parameters are sent as text: an object or union type is sent as its JSON.
-    fn query_safe(&self, ty: Ty) -> Ty {
-        match ty {
-            Ty::Shape(i) if !matches!(self.shapes[i].kind, ShapeKind::Enum(_)) => Ty::Any,
-            Ty::Vec(inner) => Ty::Vec(Box::new(self.query_safe(*inner))),
-            Ty::Map(_) => Ty::Any,
-            t => t,
+    /// The type of a JSON or form body's schema (a root shape, named after the operation).
+    fn body_schema(&mut self, media: &openapiv3::MediaType, hint: &Hint, loc: &Location, ptr: &str) -> Ty {
+        match &media.schema {
+            Some(ReferenceOr::Item(s)) => self.schema(s, hint, loc, &format!("{ptr}/schema"), true),
+            Some(r) => self.schema_ref(r, hint, loc, &format!("{ptr}/schema")),
+            None => Ty::Any,
         }
+    }
+
+    /// The type of a multipart body: its object's `format: binary` properties (and lists of
+    /// them) are file parts. A referenced schema without such properties is used as it is.
+    fn multipart_schema(&mut self, media: &openapiv3::MediaType, hint: &Hint, loc: &Location, ptr: &str) -> Ty {
+        let schema_ptr = format!("{ptr}/schema");
+        let (schema, from_ref) = match &media.schema {
+            None => return Ty::Any,
+            Some(ReferenceOr::Item(s)) => (s.clone(), false),
+            Some(ReferenceOr::Reference { reference }) => {
+                let target = reference
+                    .strip_prefix("#/components/schemas/")
+                    .map(|n| n.replace("~1", "/").replace("~0", "~"))
+                    .and_then(|n| self.doc.components.as_ref().and_then(|c| c.schemas.get(&n)).cloned());
+                match target {
+                    Some(ReferenceOr::Item(s)) => (s, true),
+                    _ => return self.body_schema(media, hint, loc, ptr),
+                }
+            }
+        };
+        let v = View::of(&schema);
+        if v.properties.is_empty() || v.composition().is_some() {
+            return self.body_schema(media, hint, loc, ptr);
+        }
+        let (mut fields, extra) = self.object_fields(&v, hint, loc, &schema_ptr);
+        let mut files = false;
+        for f in &mut fields {
+            match &mut f.ty {
+                t @ Ty::Bytes => {
+                    *t = Ty::File;
+                    files = true;
+                }
+                Ty::Vec(inner) if **inner == Ty::Bytes => {
+                    **inner = Ty::File;
+                    files = true;
+                }
+                _ => {}
+            }
+        }
+        if from_ref && !files {
+            return self.body_schema(media, hint, loc, ptr);
+        }
+        let docs = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
+        self.intern(ShapeKind::Struct { fields, flatten: vec![], extra }, docs, hint, true)
     }
 
     // ---- naming and output ------------------------------------------------------------------
@@ -1209,6 +1347,10 @@ impl<'a> Lowerer<'a> {
         match t {
             Ty::String => TypeRef::String,
             Ty::Int(b) => TypeRef::Integer { bits: *b },
+            Ty::UInt(b) => TypeRef::Unsigned { bits: *b },
+            Ty::Base64 => TypeRef::Base64,
+            Ty::Uuid => TypeRef::Uuid,
+            Ty::File => TypeRef::File,
             Ty::Num(b) => TypeRef::Number { bits: *b },
             Ty::Bool => TypeRef::Boolean,
             Ty::DateTime => TypeRef::DateTime,
@@ -1274,22 +1416,25 @@ impl<'a> Lowerer<'a> {
                         .collect();
                     ir::TypeKind::Enum { values }
                 }
-                ShapeKind::Union(variants) => {
+                ShapeKind::Union(variants, tagged) => {
                     let mut used = BTreeSet::new();
                     // serde tries untagged variants in order: the object with the most required
-                    // fields first, so a looser object does not swallow a stricter one.
-                    let mut ordered: Vec<&Ty> = variants.iter().collect();
-                    ordered.sort_by_key(|t| std::cmp::Reverse(self.required_count(t)));
+                    // fields first, so a looser object does not swallow a stricter one. (With a
+                    // discriminator the order does not matter: the tag chooses.)
+                    let no_tags = vec![Vec::new(); variants.len()];
+                    let tags = tagged.as_ref().map_or(&no_tags, |(_, t)| t);
+                    let mut ordered: Vec<(&Ty, &Vec<String>)> = variants.iter().zip(tags).collect();
+                    ordered.sort_by_key(|(t, _)| std::cmp::Reverse(self.required_count(t)));
                     let variants = ordered
                         .into_iter()
-                        .map(|t| {
+                        .map(|(t, tags)| {
                             let ty = self.type_ref(t, names);
-                            let rust_name = naming::unique(variant_name(&ty), |n| used.contains(n));
+                            let rust_name = naming::unique(variant_name(&ty), |n| used.contains(n) || n == "Other");
                             used.insert(rust_name.clone());
-                            ir::UnionVariant { rust_name, boxed: self.direct_shape(t).is_some_and(|j| recursive.contains(&(i, j))), ty }
+                            ir::UnionVariant { rust_name, boxed: self.direct_shape(t).is_some_and(|j| recursive.contains(&(i, j))), ty, tags: tags.clone() }
                         })
                         .collect();
-                    ir::TypeKind::Union { variants }
+                    ir::TypeKind::Union { variants, discriminator: tagged.as_ref().map(|(p, _)| p.clone()) }
                 }
             };
             out.push(ir::TypeDef { name: names[i].clone(), docs: s.docs.clone(), kind });
@@ -1318,7 +1463,7 @@ impl<'a> Lowerer<'a> {
         for (i, s) in self.shapes.iter().enumerate() {
             let direct: Vec<&Ty> = match &s.kind {
                 ShapeKind::Struct { fields, flatten, .. } => fields.iter().map(|f| &f.ty).chain(flatten.iter()).collect(),
-                ShapeKind::Union(v) => v.iter().collect(),
+                ShapeKind::Union(v, _) => v.iter().collect(),
                 _ => Vec::new(),
             };
             for t in direct {
@@ -1396,27 +1541,46 @@ impl<'a> Lowerer<'a> {
                             placeholder: p.placeholder.clone(),
                             deprecation: p.deprecated.then(|| deprecation_note(p.docs.as_deref())),
                             all_columns: p.wire == COLUMNS_PARAM && p.location == ir::ParamLocation::Query && self.is_text_list(&p.ty),
+                            style: p.style,
+                            explode: p.explode,
                         }
                     })
                     .collect();
-                let body = op.body.as_ref().map(|(ct, required, kind, docs)| ir::RequestBody {
-                    content_type: ct.clone(),
-                    required: *required,
-                    kind: match kind {
-                        RawBody::Json(t) => ir::BodyKind::Json(self.type_ref(t, names)),
-                        RawBody::Bytes => ir::BodyKind::Bytes,
-                        RawBody::Text => ir::BodyKind::Text,
-                    },
-                    docs: docs.clone(),
+                let body_kind = |kind: &RawBody| match kind {
+                    RawBody::Json(t) => ir::BodyKind::Json(self.type_ref(t, names)),
+                    RawBody::Bytes => ir::BodyKind::Bytes,
+                    RawBody::Text => ir::BodyKind::Text,
+                    RawBody::Form(t) => ir::BodyKind::Form(self.type_ref(t, names)),
+                    RawBody::Multipart(t) => ir::BodyKind::Multipart(self.type_ref(t, names)),
+                };
+                let body = op.body.as_ref().and_then(|b| {
+                    let ((ct, kind, encoding), rest) = b.media.split_first()?;
+                    Some(ir::RequestBody {
+                        content_type: ct.clone(),
+                        required: b.required,
+                        kind: body_kind(kind),
+                        docs: b.docs.clone(),
+                        encoding: encoding.clone(),
+                        alternatives: rest
+                            .iter()
+                            .map(|(ct, kind, encoding)| ir::BodyMedia { content_type: ct.clone(), kind: body_kind(kind), encoding: encoding.clone() })
+                            .collect(),
+                    })
                 });
-                let response = ir::Response {
-                    status: op.response.0,
-                    kind: match &op.response.1 {
-                        RawResponse::Json(t) => ir::ResponseKind::Json(self.type_ref(t, names)),
-                        RawResponse::Text => ir::ResponseKind::Text,
-                        RawResponse::Bytes => ir::ResponseKind::Bytes,
-                        RawResponse::Empty => ir::ResponseKind::Empty,
+                let response_kind = |kind: &RawResponse| match kind {
+                    RawResponse::Json(t) => ir::ResponseKind::Json(self.type_ref(t, names)),
+                    RawResponse::Text => ir::ResponseKind::Text,
+                    RawResponse::Bytes => ir::ResponseKind::Bytes,
+                    RawResponse::Stream => ir::ResponseKind::Stream,
+                };
+                let response = match op.response.1.split_first() {
+                    Some(((ct, kind), rest)) => ir::Response {
+                        status: op.response.0,
+                        kind: response_kind(kind),
+                        content_type: Some(ct.clone()),
+                        alternatives: rest.iter().map(|(ct, kind)| ir::ResponseMedia { content_type: ct.clone(), kind: response_kind(kind) }).collect(),
                     },
+                    None => ir::Response { status: op.response.0, kind: ir::ResponseKind::Empty, content_type: None, alternatives: Vec::new() },
                 };
                 let pagination = pagination(&params, &response, types);
                 let deprecation = op.deprecated.then(|| deprecation_note(op.docs.as_deref()));
@@ -1560,6 +1724,69 @@ pub fn template_params(path: &str) -> Option<Vec<&str>> {
     Some(out)
 }
 
+fn query_style(style: &openapiv3::QueryStyle) -> ir::ParamStyle {
+    match style {
+        openapiv3::QueryStyle::Form => ir::ParamStyle::Form,
+        openapiv3::QueryStyle::SpaceDelimited => ir::ParamStyle::SpaceDelimited,
+        openapiv3::QueryStyle::PipeDelimited => ir::ParamStyle::PipeDelimited,
+        openapiv3::QueryStyle::DeepObject => ir::ParamStyle::DeepObject,
+    }
+}
+
+/// The type of a `string` schema by its `format`; unknown formats (`uri`, `email`, `password`,
+/// ...) are strings.
+fn string_ty(format: Option<&str>) -> Ty {
+    match format {
+        Some("date-time") => Ty::DateTime,
+        Some("date") => Ty::Date,
+        Some("binary") => Ty::Bytes,
+        Some("byte") => Ty::Base64,
+        Some("uuid") => Ty::Uuid,
+        _ => Ty::String,
+    }
+}
+
+/// `(signed, bits)` of an integer format.
+fn int_format(format: &str) -> Option<(bool, u8)> {
+    Some(match format {
+        "int8" => (true, 8),
+        "int16" => (true, 16),
+        "int32" => (true, 32),
+        "int64" => (true, 64),
+        "uint8" => (false, 8),
+        "uint16" => (false, 16),
+        "uint32" => (false, 32),
+        "uint64" => (false, 64),
+        _ => return None,
+    })
+}
+
+/// The integer type of a format, widened when the schema's bounds do not fit it: no format is
+/// `i64`, and bounds beyond `i64` with a non-negative minimum (or an unsigned format) are `u64`.
+fn integer_ty(format: Option<&str>, minimum: Option<f64>, maximum: Option<f64>) -> Ty {
+    let (signed, bits) = format.and_then(int_format).unwrap_or((true, 64));
+    let fits = |lo: f64, hi: f64| minimum.is_none_or(|m| m >= lo) && maximum.is_none_or(|m| m <= hi);
+    let range = |signed: bool, bits: u8| -> (f64, f64) {
+        if signed {
+            (-(2f64.powi(i32::from(bits) - 1)), 2f64.powi(i32::from(bits) - 1) - 1.0)
+        } else {
+            (0.0, 2f64.powi(i32::from(bits)) - 1.0)
+        }
+    };
+    let (lo, hi) = range(signed, bits);
+    if fits(lo, hi) {
+        return if signed { Ty::Int(bits) } else { Ty::UInt(bits) };
+    }
+    let (lo64, hi64) = range(true, 64);
+    if fits(lo64, hi64) && (signed || minimum.is_some_and(|m| m < 0.0)) {
+        Ty::Int(64)
+    } else if minimum.is_none_or(|m| m >= 0.0) {
+        Ty::UInt(64)
+    } else {
+        Ty::Int(64)
+    }
+}
+
 /// Make's page name for an operation: `get--connections--connectionid`.
 pub fn doc_slug(method: &str, path: &str) -> String {
     let mut s = method.to_lowercase();
@@ -1573,7 +1800,10 @@ pub fn doc_slug(method: &str, path: &str) -> String {
 fn variant_name(t: &TypeRef) -> String {
     match t {
         TypeRef::String => "String".into(),
-        TypeRef::Integer { .. } => "Integer".into(),
+        TypeRef::Integer { .. } | TypeRef::Unsigned { .. } => "Integer".into(),
+        TypeRef::Base64 => "Base64".into(),
+        TypeRef::Uuid => "Uuid".into(),
+        TypeRef::File => "File".into(),
         TypeRef::Number { .. } => "Number".into(),
         TypeRef::Boolean => "Boolean".into(),
         TypeRef::DateTime => "DateTime".into(),
@@ -1603,12 +1833,34 @@ fn is_json(ct: &str) -> bool {
     ct == "application/json" || ct.ends_with("+json") || ct == "*/*" || ct.starts_with("application/json;")
 }
 
-fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(String, &openapiv3::MediaType)> {
-    content
-        .iter()
-        .find(|(ct, _)| is_json(ct))
-        .or_else(|| content.iter().next())
-        .map(|(ct, m)| (ct.clone(), m))
+/// The media types of a body or response, the preferred one first (the first JSON one, else the
+/// first listed), the others in the docs' order.
+fn media_order(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Vec<(&String, &openapiv3::MediaType)> {
+    let mut out: Vec<(&String, &openapiv3::MediaType)> = content.iter().collect();
+    if let Some(i) = out.iter().position(|(ct, _)| is_json(ct)) {
+        let first = out.remove(i);
+        out.insert(0, first);
+    }
+    out
+}
+
+/// How a media type is carried: JSON (`application/json`, `*+json`, `*/*`), form, multipart,
+/// text (`text/*` and textual `application/*` types such as JavaScript, JSONC, XML, YAML), an
+/// event stream, or bytes (everything else: images, octet streams, archives).
+fn media_class(ct: &str) -> MediaClass {
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if is_json(&essence) {
+        return MediaClass::Json;
+    }
+    match essence.as_str() {
+        "application/x-www-form-urlencoded" => MediaClass::Form,
+        "text/event-stream" => MediaClass::Stream,
+        "application/javascript" | "application/ecmascript" | "application/jsonc" | "application/json5" | "application/xml" | "application/yaml"
+        | "application/x-yaml" | "application/graphql" | "application/sql" => MediaClass::Text,
+        e if e.starts_with("multipart/") => MediaClass::Multipart,
+        e if e.starts_with("text/") || e.ends_with("+xml") || e.ends_with("+yaml") => MediaClass::Text,
+        _ => MediaClass::Bytes,
+    }
 }
 
 /// A `oneOf`/`anyOf` of scalars that includes a plain string (`uid`: string or integer) is
@@ -1684,6 +1936,8 @@ fn makes_shape(s: &Schema) -> bool {
 struct View<'s> {
     typ: Option<String>,
     format: Option<String>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
     enumeration: Vec<serde_json::Value>,
     properties: &'s indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
     required: &'s [String],
@@ -1702,6 +1956,8 @@ impl<'s> View<'s> {
         let mut v = View {
             typ: None,
             format: None,
+            minimum: None,
+            maximum: None,
             enumeration: Vec::new(),
             properties: empty,
             required: &[],
@@ -1729,6 +1985,8 @@ impl<'s> View<'s> {
                     openapiv3::IntegerFormat::Int32 => "int32",
                     openapiv3::IntegerFormat::Int64 => "int64",
                 });
+                v.minimum = t.minimum.map(|n| n as f64);
+                v.maximum = t.maximum.map(|n| n as f64);
             }
             SchemaKind::Type(Type::Number(t)) => {
                 v.typ = Some("number".into());
@@ -1736,6 +1994,8 @@ impl<'s> View<'s> {
                     openapiv3::NumberFormat::Float => "float",
                     openapiv3::NumberFormat::Double => "double",
                 });
+                v.minimum = t.minimum;
+                v.maximum = t.maximum;
             }
             SchemaKind::Type(Type::Boolean(_)) => v.typ = Some("boolean".into()),
             SchemaKind::Type(Type::Object(o)) => {
@@ -1765,6 +2025,8 @@ impl<'s> View<'s> {
                     v.typ = None;
                 }
                 v.format = a.format.clone();
+                v.minimum = a.minimum;
+                v.maximum = a.maximum;
                 v.enumeration = a.enumeration.iter().filter(|e| !e.is_null()).cloned().collect();
                 v.properties = &a.properties;
                 v.required = &a.required;

@@ -48,11 +48,12 @@ fn package(api: &Api, crate_name: &str, description: &str) -> String {
 }
 
 /// `<models>/Cargo.toml`.
-pub fn models_manifest(api: &Api) -> OutputFile {
+pub fn models_manifest(api: &Api, opts: &EmitOptions) -> OutputFile {
     let contents = format!(
-        "{header}\n{package}\n[dependencies]\nserde = {{ version = \"1.0.181\", features = [\"derive\"] }}\nserde_json = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\n{LINTS}",
+        "{header}\n{package}\n[dependencies]\nmake-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{runtime}\" }}\nserde = {{ version = \"1.0.181\", features = [\"derive\"] }}\nserde_json = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\n{LINTS}",
         header = header(api, "#"),
         package = package(api, &api.models_crate, &format!("Data types of the {}, generated from its docs.", super::api_title(api))),
+        runtime = opts.runtime_path,
     );
     OutputFile { path: format!("{}/Cargo.toml", api.models_crate), contents }
 }

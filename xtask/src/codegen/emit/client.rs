@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{crate_ident, docs, format_file, header, ident, rust_type, OutputFile};
-use crate::codegen::ir::{Api, BodyKind, Cursor, Group, Operation, Pagination, Param, ParamLocation, ResponseKind, Total, TypeKind, TypeRef};
+use crate::codegen::ir::{Api, BodyKind, Cursor, Group, Operation, Pagination, Param, ParamLocation, ParamStyle, PropertyEncoding, RequestBody, ResponseKind, Total, TypeKind, TypeRef};
 use crate::codegen::naming;
 
 /// `<client>/src/lib.rs` and one module per group.
@@ -335,7 +335,11 @@ fn group_rs(api: &Api, g: &Group, link: &dyn Fn(&str) -> Option<String>, default
         g.docs.as_deref().map(|d| docs::sanitize(d, link)).unwrap_or_default()
     ));
     let methods = g.operations.iter().map(|o| handle_method(api, g, o, &models, link, defaults));
-    let builders = g.operations.iter().map(|o| builder(g, o, &models, link));
+    let builders = g.operations.iter().map(|o| {
+        let b = builder(api, g, o, &models, link);
+        let content = content_enum_def(o, &models);
+        quote!(#b #content)
+    });
     let mods = child_mods(api, Some(g));
     let accessors = child_accessors(api, Some(g), quote!(self.client), link);
     let handle_doc_attrs = docs::attrs(&format!("The {} operations: `client.{}`.", g.tag, g.call_chain()));
@@ -374,8 +378,12 @@ fn required_params(o: &Operation) -> impl Iterator<Item = &Param> {
 
 fn body_arg(o: &Operation, models: &TokenStream) -> Option<(TokenStream, TokenStream)> {
     let b = o.body.as_ref()?;
+    if !b.alternatives.is_empty() {
+        let e = ident(&content_enum(o));
+        return Some((quote!(impl ::std::convert::Into<#e>), quote!(body.into())));
+    }
     Some(match &b.kind {
-        BodyKind::Json(t) => (rust_type(t, models), quote!(body)),
+        BodyKind::Json(t) | BodyKind::Form(t) | BodyKind::Multipart(t) => (rust_type(t, models), quote!(body)),
         BodyKind::Bytes => (quote!(impl ::std::convert::Into<::make_runtime::Bytes>), quote!(body.into())),
         BodyKind::Text => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(body.into())),
     })
@@ -383,9 +391,142 @@ fn body_arg(o: &Operation, models: &TokenStream) -> Option<(TokenStream, TokenSt
 
 fn body_field_type(kind: &BodyKind, models: &TokenStream) -> TokenStream {
     match kind {
-        BodyKind::Json(t) => rust_type(t, models),
+        BodyKind::Json(t) | BodyKind::Form(t) | BodyKind::Multipart(t) => rust_type(t, models),
         BodyKind::Bytes => quote!(::make_runtime::Bytes),
         BodyKind::Text => quote!(::std::string::String),
+    }
+}
+
+/// Name of the enum of an operation's body media types (when the docs offer several).
+fn content_enum(o: &Operation) -> String {
+    format!("{}Content", o.builder)
+}
+
+/// One variant per media type: named by its kind (`Json`, `Multipart`, `Text`...), or by the
+/// whole media type when two share a kind (`TextPlain`, `TextMarkdown`).
+fn content_variants(b: &RequestBody) -> Vec<(String, &str, &BodyKind, &[PropertyEncoding])> {
+    let all: Vec<(&str, &BodyKind, &[PropertyEncoding])> = std::iter::once((b.content_type.as_str(), &b.kind, b.encoding.as_slice()))
+        .chain(b.alternatives.iter().map(|m| (m.content_type.as_str(), &m.kind, m.encoding.as_slice())))
+        .collect();
+    let kind_name = |k: &BodyKind| match k {
+        BodyKind::Json(_) => "Json",
+        BodyKind::Form(_) => "Form",
+        BodyKind::Multipart(_) => "Multipart",
+        BodyKind::Text => "Text",
+        BodyKind::Bytes => "Bytes",
+    };
+    let mut used = BTreeSet::new();
+    all.iter()
+        .map(|(ct, k, enc)| {
+            let shared = all.iter().filter(|(_, k2, _)| kind_name(k2) == kind_name(k)).count() > 1;
+            let base = if shared { naming::pascal(ct) } else { kind_name(k).to_string() };
+            let name = naming::unique(base, |n| used.contains(n));
+            used.insert(name.clone());
+            (name, *ct, *k, *enc)
+        })
+        .collect()
+}
+
+/// The enum of an operation's body media types, with `From` each distinct body type.
+fn content_enum_def(o: &Operation, models: &TokenStream) -> TokenStream {
+    let Some(b) = o.body.as_ref().filter(|b| !b.alternatives.is_empty()) else { return TokenStream::new() };
+    let name = ident(&content_enum(o));
+    let variants = content_variants(b);
+    let vs = variants.iter().map(|(vn, ct, k, _)| {
+        let vn = ident(vn);
+        let ty = body_field_type(k, models);
+        let d = docs::attrs(&format!("Sent as `{ct}`."));
+        quote! { #d #vn(#ty), }
+    });
+    let types: Vec<String> = variants.iter().map(|(_, _, k, _)| body_field_type(k, models).to_string()).collect();
+    let froms = variants.iter().enumerate().filter(|(i, _)| types.iter().filter(|t| **t == types[*i]).count() == 1).map(|(_, (vn, _, k, _))| {
+        let vn = ident(vn);
+        let ty = body_field_type(k, models);
+        quote! {
+            impl ::std::convert::From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#vn(value)
+                }
+            }
+        }
+    });
+    let d = docs::attrs(&format!(
+        "The request body of [`{}`], in one of the media types the docs offer: {}.",
+        o.builder,
+        variants.iter().map(|(_, ct, _, _)| format!("`{ct}`")).collect::<Vec<_>>().join(", ")
+    ));
+    quote! {
+        #d
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#vs)*
+        }
+
+        #(#froms)*
+    }
+}
+
+/// The runtime call that puts `value` (an expression of the body's type) on `request`.
+fn attach_body(api: &Api, ct: &str, kind: &BodyKind, encoding: &[PropertyEncoding], value: TokenStream) -> TokenStream {
+    match kind {
+        BodyKind::Json(_) => {
+            let essence = ct.split(';').next().unwrap_or("").trim();
+            if essence.eq_ignore_ascii_case("application/json") || essence == "*/*" {
+                quote!(request.json(&#value))
+            } else {
+                quote!(request.json(&#value).header("content-type", #ct))
+            }
+        }
+        BodyKind::Bytes | BodyKind::Text => quote!(request.bytes(#value, #ct)),
+        BodyKind::Form(_) => {
+            let enc = encoding.iter().filter_map(|e| {
+                let style = e.style?;
+                let wire = &e.wire;
+                let st = style_tokens(style);
+                let explode = e.explode.unwrap_or(style == ParamStyle::Form);
+                Some(quote!((#wire, #st, #explode)))
+            });
+            quote!(request.form(&#value, &[#(#enc),*]))
+        }
+        BodyKind::Multipart(t) => {
+            let fields = match t {
+                TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
+                    Some(TypeKind::Struct { fields, .. }) => Some(fields),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let Some(fields) = fields else {
+                return quote!(request.multipart(::make_runtime::Multipart::new().properties(&#value)));
+            };
+            let parts = fields.iter().map(|f| {
+                let fname = ident(&f.rust_name);
+                let wire = &f.wire;
+                let ct = match encoding.iter().find(|e| &e.wire == wire).and_then(|e| e.content_type.as_deref()) {
+                    Some(c) => quote!(::std::option::Option::Some(#c)),
+                    None => quote!(::std::option::Option::None),
+                };
+                let is_file = matches!(&f.ty, TypeRef::File) || matches!(&f.ty, TypeRef::Vec(i) if **i == TypeRef::File);
+                if is_file {
+                    quote!(.files(#wire, &#value.#fname, #ct))
+                } else {
+                    quote!(.field(#wire, &#value.#fname, #ct))
+                }
+            });
+            quote!(request.multipart(::make_runtime::Multipart::new()#(#parts)*))
+        }
+    }
+}
+
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form => quote!(::make_runtime::Style::Form),
+        ParamStyle::Simple => quote!(::make_runtime::Style::Simple),
+        ParamStyle::Label => quote!(::make_runtime::Style::Label),
+        ParamStyle::Matrix => quote!(::make_runtime::Style::Matrix),
+        ParamStyle::SpaceDelimited => quote!(::make_runtime::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(::make_runtime::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(::make_runtime::Style::DeepObject),
     }
 }
 
@@ -398,7 +539,8 @@ fn example_args(api: &Api, o: &Operation, defaults: &BTreeSet<String>) -> Option
     if let Some(b) = o.body.as_ref() {
         args.push(match &b.kind {
             // An empty body would be a harmful thing to copy (an update that clears fields).
-            BodyKind::Json(_) => return None,
+            BodyKind::Json(_) | BodyKind::Form(_) | BodyKind::Multipart(_) => return None,
+            _ if !b.alternatives.is_empty() => return None,
             BodyKind::Bytes => "b\"data\".to_vec()".into(),
             BodyKind::Text => "\"text\"".into(),
         });
@@ -409,7 +551,8 @@ fn example_args(api: &Api, o: &Operation, defaults: &BTreeSet<String>) -> Option
 fn example_value(api: &Api, t: &TypeRef, defaults: &BTreeSet<String>) -> Option<String> {
     Some(match t {
         TypeRef::String | TypeRef::Bytes => "\"value\"".into(),
-        TypeRef::Integer { .. } => "1".into(),
+        TypeRef::Integer { .. } | TypeRef::Unsigned { .. } => "1".into(),
+        TypeRef::Base64 | TypeRef::Uuid | TypeRef::File => "Default::default()".into(),
         TypeRef::Number { .. } => "1.0".into(),
         TypeRef::Boolean => "true".into(),
         TypeRef::Vec(_) => "Vec::<String>::new()".into(),
@@ -505,7 +648,7 @@ fn handle_method(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link
     }
 }
 
-fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
+fn builder(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
     let name = ident(&o.builder);
     let op_static = op_static(o);
     let op_id = &o.id;
@@ -539,7 +682,7 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
                 }
             });
             let fmt = format!("{}{{name}}{}", ph.prefix.replace('{', "{{").replace('}', "}}"), ph.suffix.replace('{', "{{").replace('}', "}}"));
-            let add = send_param(p, quote!(&format!(#fmt)), quote!(values));
+            let add = send_param(api, p, quote!(&format!(#fmt)), quote!(values));
             sends.push(quote! {
                 for (name, values) in &self.#n {
                     request = #add;
@@ -550,7 +693,7 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
         if p.required {
             fields.push(quote!(#n: #ty));
             let value = if is_copy(&p.ty) { quote!(self.#n) } else { quote!(&self.#n) };
-            let add = send_param(p, quote!(#wire), value);
+            let add = send_param(api, p, quote!(#wire), value);
             sends.push(quote!(request = #add;));
         } else {
             fields.push(quote!(#n: ::std::option::Option<#ty>));
@@ -579,7 +722,7 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
                     }
                 });
             }
-            let add = send_param(p, quote!(#wire), quote!(value));
+            let add = send_param(api, p, quote!(#wire), quote!(value));
             sends.push(quote! {
                 if let ::std::option::Option::Some(value) = &self.#n {
                     request = #add;
@@ -588,25 +731,66 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
         }
     }
     if let Some(b) = &o.body {
-        let ty = body_field_type(&b.kind, models);
-        let ct = &b.content_type;
-        let attach = || match &b.kind {
-            BodyKind::Json(_) => quote!(request.json(&self.body)),
-            BodyKind::Bytes | BodyKind::Text => quote!(request.bytes(self.body, #ct)),
-        };
-        fields.push(quote!(body: #ty));
-        let a = attach();
-        sends.push(quote!(request = #a;));
-    }
-    let (ret, call) = match &o.response.kind {
-        ResponseKind::Json(t) => {
-            let t = rust_type(t, models);
-            (t.clone(), quote!(request.send_json::<#t>().await))
+        if b.alternatives.is_empty() {
+            let ty = body_field_type(&b.kind, models);
+            fields.push(quote!(body: #ty));
+            let a = attach_body(api, &b.content_type, &b.kind, &b.encoding, quote!(self.body));
+            sends.push(quote!(request = #a;));
+        } else {
+            let e = ident(&content_enum(o));
+            fields.push(quote!(body: #e));
+            let arms = content_variants(b).into_iter().map(|(vn, ct, k, enc)| {
+                let vn = ident(&vn);
+                let a = attach_body(api, ct, k, enc, quote!(body));
+                quote!(#e::#vn(body) => #a,)
+            });
+            sends.push(quote! {
+                request = match self.body {
+                    #(#arms)*
+                };
+            });
         }
-        ResponseKind::Text => (quote!(::std::string::String), quote!(request.send_text().await)),
-        ResponseKind::Bytes => (quote!(::make_runtime::Bytes), quote!(request.send_bytes().await)),
-        ResponseKind::Empty => (quote!(()), quote!(request.send_empty().await)),
+    }
+    let primary_accept = match (&o.response.kind, &o.response.content_type) {
+        (ResponseKind::Json(_) | ResponseKind::Empty, _) | (_, None) => TokenStream::new(),
+        (_, Some(ct)) => quote!(let request = request.header("accept", #ct);),
     };
+    let (ret, call) = response_call(&o.response.kind, models);
+    // Other media types of the same response: one `send_<kind>` per kind the primary is not.
+    let mut alt_methods = Vec::new();
+    let mut kinds_done: Vec<&str> = vec![kind_key(&o.response.kind)];
+    for alt in &o.response.alternatives {
+        let key = kind_key(&alt.kind);
+        if kinds_done.contains(&key) {
+            continue;
+        }
+        kinds_done.push(key);
+        let cts: Vec<&str> = o.response.alternatives.iter().filter(|a| kind_key(&a.kind) == key).map(|a| a.content_type.as_str()).collect();
+        let accept_value = cts.join(", ");
+        let (ret, call) = response_call(&alt.kind, models);
+        let m = ident(&format!("send_{key}"));
+        let how = match key {
+            "text" => "as text",
+            "stream" => "as a stream of chunks",
+            _ => "as bytes",
+        };
+        let d = docs::attrs(&format!(
+            "Sends `{} {}` asking for {} and returns the body {how}.",
+            o.http_method,
+            o.path,
+            cts.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" or ")
+        ));
+        let mutable = (!sends.is_empty()).then(|| quote!(mut));
+        alt_methods.push(quote! {
+            #d
+            pub async fn #m(self) -> ::std::result::Result<#ret, ::make_runtime::Error> {
+                let #mutable request = self.client.request(&#op_static);
+                #(#sends)*
+                let request = request.header("accept", #accept_value);
+                #call
+            }
+        });
+    }
     let struct_doc = format!("Request builder for [`{}::{}`]: set options, then `.send().await`.", g.rust_name, o.method_name);
     let send_doc_attrs = docs::attrs(&format!("Sends `{} {}` and decodes the response.", o.http_method, o.path));
     let op_doc_attrs = docs::attrs(&format!("`{} {}`", o.http_method, o.path));
@@ -688,8 +872,11 @@ fn builder(g: &Group, o: &Operation, models: &TokenStream, link: &dyn Fn(&str) -
             pub async fn send(self) -> ::std::result::Result<#ret, ::make_runtime::Error> {
                 let #mutable request = self.client.request(&#op_static);
                 #(#sends)*
+                #primary_accept
                 #call
             }
+
+            #(#alt_methods)*
 
             #stream
             #cursor_stream
@@ -788,6 +975,30 @@ fn total_method(o: &Operation, pg: &Pagination, t: &Total) -> TokenStream {
     }
 }
 
+fn kind_key(kind: &ResponseKind) -> &'static str {
+    match kind {
+        ResponseKind::Json(_) => "json",
+        ResponseKind::Text => "text",
+        ResponseKind::Bytes => "bytes",
+        ResponseKind::Stream => "stream",
+        ResponseKind::Empty => "empty",
+    }
+}
+
+/// The return type and the runtime call that reads a response of this kind.
+fn response_call(kind: &ResponseKind, models: &TokenStream) -> (TokenStream, TokenStream) {
+    match kind {
+        ResponseKind::Json(t) => {
+            let t = rust_type(t, models);
+            (t.clone(), quote!(request.send_json::<#t>().await))
+        }
+        ResponseKind::Text => (quote!(::std::string::String), quote!(request.send_text().await)),
+        ResponseKind::Bytes => (quote!(::make_runtime::Bytes), quote!(request.send_bytes().await)),
+        ResponseKind::Stream => (quote!(::make_runtime::ByteStream), quote!(request.send_stream().await)),
+        ResponseKind::Empty => (quote!(()), quote!(request.send_empty().await)),
+    }
+}
+
 /// Page size of `stream()` when the caller sets no limit.
 const DEFAULT_PAGE_SIZE: u64 = 100;
 
@@ -798,17 +1009,40 @@ fn is_identity(conv: &TokenStream) -> bool {
 }
 
 fn is_copy(t: &TypeRef) -> bool {
-    matches!(t, TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean | TypeRef::Date | TypeRef::DateTime | TypeRef::SortDir)
+    matches!(t, TypeRef::Integer { .. } | TypeRef::Unsigned { .. } | TypeRef::Number { .. } | TypeRef::Boolean | TypeRef::Date | TypeRef::DateTime | TypeRef::SortDir | TypeRef::Uuid)
 }
 
-/// The runtime call that adds one parameter to `request`.
-fn send_param(p: &Param, wire: TokenStream, value: TokenStream) -> TokenStream {
+/// Whether a value of this type is one piece of text on the wire (`Display`).
+fn is_scalar(api: &Api, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Named(n) => matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Enum { .. })),
+        TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::File => false,
+        _ => true,
+    }
+}
+
+/// The runtime call that adds one parameter to `request`: the plain calls for the layouts Make
+/// uses (a scalar; a list as repeated `name=value` pairs), the runtime's `style` module for
+/// every other `style`/`explode` and for objects.
+fn send_param(api: &Api, p: &Param, wire: TokenStream, value: TokenStream) -> TokenStream {
     let scalar = |v: TokenStream, t: &TypeRef| -> TokenStream {
         match t {
             TypeRef::DateTime => quote!(#v.to_rfc3339()),
             _ => v,
         }
     };
+    let (default_style, _) = ParamStyle::default_for(p.location);
+    let style = style_tokens(p.style);
+    let explode = p.explode;
+    let list_of_scalars = matches!(&p.ty, TypeRef::Vec(inner) if is_scalar(api, inner));
+    let plain = p.style == default_style && (is_scalar(api, &p.ty) || (list_of_scalars && p.location != ParamLocation::Path && (explode || p.location == ParamLocation::Header)));
+    if !plain {
+        return match p.location {
+            ParamLocation::Query => quote!(request.query_styled(#wire, &#value, #style, #explode)),
+            ParamLocation::Path => quote!(request.path_styled(#wire, &#value, #style, #explode)),
+            ParamLocation::Header => quote!(request.header_styled(#wire, &#value, #explode)),
+        };
+    }
     match (p.location, &p.ty) {
         (ParamLocation::Query, TypeRef::Vec(inner)) => {
             if **inner == TypeRef::DateTime {

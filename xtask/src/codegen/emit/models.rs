@@ -168,7 +168,8 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 }
             }
         }
-        TypeKind::Union { variants } => {
+        TypeKind::Union { variants, discriminator: Some(property) } => tagged_union(&name, doc, variants, property, &models),
+        TypeKind::Union { variants, discriminator: None } => {
             let vs = variants.iter().map(|v| {
                 let vn = ident(&v.rust_name);
                 let ty = rust_type(&v.ty, &models);
@@ -202,6 +203,78 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 #(#froms)*
             }
         }
+    }
+}
+
+/// A union with a discriminator: the property's value picks the alternative (an unknown value
+/// is kept in `Other`), and encoding writes the tag back when the alternative lacks it.
+fn tagged_union(name: &syn::Ident, doc: TokenStream, variants: &[crate::codegen::ir::UnionVariant], property: &str, models: &TokenStream) -> TokenStream {
+    let vs = variants.iter().map(|v| {
+        let vn = ident(&v.rust_name);
+        let ty = rust_type(&v.ty, models);
+        let ty = if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+        let tags = v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+        let d = docs::attrs(&format!("`{property}` is {tags}."));
+        quote! { #d #vn(#ty), }
+    });
+    let ser = variants.iter().map(|v| {
+        let vn = ident(&v.rust_name);
+        let tag = v.tags.first().map(String::as_str).unwrap_or_default();
+        quote! { Self::#vn(value) => ::make_runtime::union::serialize_tagged(value, #property, #tag, serializer), }
+    });
+    let de = variants.iter().map(|v| {
+        let vn = ident(&v.rust_name);
+        let tags = &v.tags;
+        quote! {
+            ::std::option::Option::Some(#(#tags)|*) => ::serde_json::from_value(value).map(Self::#vn).map_err(::serde::de::Error::custom),
+        }
+    });
+    let types: Vec<String> = variants.iter().map(|v| rust_type(&v.ty, models).to_string()).collect();
+    let distinct = types.iter().collect::<BTreeSet<_>>().len() == types.len();
+    let froms = variants.iter().filter(|_| distinct).map(|v| {
+        let vn = ident(&v.rust_name);
+        let ty = rust_type(&v.ty, models);
+        let wrap = if v.boxed { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
+        quote! {
+            impl ::std::convert::From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#vn(#wrap)
+                }
+            }
+        }
+    });
+    let other_doc = docs::attrs(&format!("A `{property}` value the docs did not list when this crate was generated (or none), kept as sent."));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#vs)*
+            #other_doc
+            Other(::serde_json::Value),
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser)*
+                    Self::Other(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = ::make_runtime::union::tag(&value, #property).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#de)*
+                    _ => ::std::result::Result::Ok(Self::Other(value)),
+                }
+            }
+        }
+
+        #(#froms)*
     }
 }
 
