@@ -206,7 +206,7 @@ fn call_arm(api: &Api, g: &Group, o: &Operation, defaults: &BTreeSet<String>) ->
     if let Some(b) = &o.body {
         let key = body_key(o);
         required.push(match &b.kind {
-            BodyKind::Json(t) => {
+            BodyKind::Json(t) | BodyKind::Form(t) | BodyKind::Multipart(t) => {
                 let ty = rust_type(t, &models);
                 if body_defaults(api, t, defaults) {
                     quote!(args.optional::<#ty>(#key)?.unwrap_or_default())
@@ -282,7 +282,7 @@ fn decode_arm(o: &Operation) -> TokenStream {
             quote!(::make_runtime::catalogue::decode_json::<#ty>)
         }
         ResponseKind::Text => quote!(::make_runtime::catalogue::decode_text),
-        ResponseKind::Bytes => quote!(::make_runtime::catalogue::decode_bytes),
+        ResponseKind::Bytes | ResponseKind::Stream => quote!(::make_runtime::catalogue::decode_bytes),
         ResponseKind::Empty => quote!(::make_runtime::catalogue::decode_empty),
     };
     quote! {
@@ -307,13 +307,13 @@ pub fn input_schema(api: &Api, o: &Operation, defaults: &BTreeSet<String>) -> Va
     if let Some(b) = &o.body {
         let key = body_key(o);
         let mut schema = match &b.kind {
-            BodyKind::Json(t) => type_schema(api, t, &mut defs),
+            BodyKind::Json(t) | BodyKind::Form(t) | BodyKind::Multipart(t) => type_schema(api, t, &mut defs),
             BodyKind::Bytes => json!({"type": "string", "contentEncoding": "base64"}),
             BodyKind::Text => json!({"type": "string"}),
         };
         let d = b.docs.as_deref().map(first_paragraph).unwrap_or_default();
         describe(&mut schema, &format!("{d}{}Sent as the `{}` request body.", if d.is_empty() { "" } else { " " }, b.content_type));
-        let optional_body = matches!(&b.kind, BodyKind::Json(t) if body_defaults(api, t, defaults));
+        let optional_body = matches!(&b.kind, BodyKind::Json(t) | BodyKind::Form(t) | BodyKind::Multipart(t) if body_defaults(api, t, defaults));
         properties.insert(key.to_string(), schema);
         if !optional_body {
             required.push(Value::String(key.to_string()));
@@ -378,9 +378,22 @@ fn first_paragraph(text: &str) -> String {
 fn type_schema(api: &Api, t: &TypeRef, defs: &mut BTreeMap<String, Value>) -> Value {
     match t {
         TypeRef::String => json!({"type": "string"}),
-        TypeRef::Bytes => json!({"type": "string", "contentEncoding": "base64"}),
+        TypeRef::Bytes => json!({"type": "string", "format": "binary"}),
         TypeRef::Integer { bits: 32 } => json!({"type": "integer", "format": "int32"}),
         TypeRef::Integer { .. } => json!({"type": "integer", "format": "int64"}),
+        TypeRef::Unsigned { bits } => json!({"type": "integer", "format": format!("uint{bits}"), "minimum": 0}),
+        TypeRef::Base64 => json!({"type": "string", "contentEncoding": "base64"}),
+        TypeRef::Uuid => json!({"type": "string", "format": "uuid"}),
+        TypeRef::File => json!({
+            "type": "object",
+            "properties": {
+                "fileName": {"type": "string"},
+                "contentType": {"type": "string"},
+                "data": {"type": "string", "contentEncoding": "base64"}
+            },
+            "required": ["data"],
+            "additionalProperties": false
+        }),
         TypeRef::Number { bits: 32 } => json!({"type": "number", "format": "float"}),
         TypeRef::Number { .. } => json!({"type": "number"}),
         TypeRef::Boolean => json!({"type": "boolean"}),
@@ -434,7 +447,7 @@ fn named_schema(api: &Api, name: &str, defs: &mut BTreeMap<String, Value>) -> Va
             Value::Object(map)
         }
         TypeKind::Enum { values } => json!({"type": "string", "enum": values.iter().map(|v| v.wire.clone()).collect::<Vec<_>>()}),
-        TypeKind::Union { variants } => json!({"anyOf": variants.iter().map(|v| type_schema(api, &v.ty, defs)).collect::<Vec<_>>()}),
+        TypeKind::Union { variants, .. } => json!({"anyOf": variants.iter().map(|v| type_schema(api, &v.ty, defs)).collect::<Vec<_>>()}),
     };
     if let Some(d) = def.docs.as_deref().map(first_paragraph).filter(|d| !d.is_empty()) {
         if let Value::Object(map) = &mut schema {
