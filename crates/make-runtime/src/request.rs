@@ -405,7 +405,8 @@ impl RequestBuilder {
                 .bytes()
                 .await
                 .map_err(|e| classify(e).1.with_operation(op.name))?;
-            return Err(status_error(op, Raw { status, headers, body }));
+            let asked = retry_after(&headers);
+            return Err(status_error(op, Raw { status, headers, body }, asked));
         }
         Ok(Box::pin(response.bytes_stream().map(move |chunk| {
             chunk.map_err(|e| classify(e).1.with_operation(op.name))
