@@ -121,9 +121,11 @@ impl<T: PartialEq + Clone> OffsetWalk<T> {
     /// applied: its echoed `pg.limit` when it sent one (capped at the size asked for). A page
     /// without an echoed limit is never taken as the last because it is short (the server may
     /// have capped it without saying so): the walk then ends on the first empty page, one
-    /// request later. A server that does not honour `pg[offset]` (it echoes another offset, or
-    /// answers with the same items as for the previous offset) makes the walk fail instead of
-    /// yielding the same items again and again.
+    /// request later. A server that does not honour `pg[offset]` makes the walk fail instead of
+    /// yielding the same items again and again: it echoes another offset than the one asked
+    /// for, or, when it echoes none, answers with the same items as for the previous offset.
+    /// That comparison is skipped when the previous page's items are all alike (partial
+    /// objects selected with `cols[]`, such as only `teamId`, can repeat legitimately).
     fn advance(&mut self, page: &Page<T>) -> Result<Next, Error> {
         let requested = self.offset;
         if let Some(echoed) = page.offset {
@@ -137,7 +139,11 @@ impl<T: PartialEq + Clone> OffsetWalk<T> {
         if len == 0 {
             return Ok(Next::End);
         }
-        if self.previous.as_deref() == Some(page.items.as_slice()) {
+        let repeated = page.offset.is_none()
+            && self.previous.as_deref().is_some_and(|previous| {
+                previous.windows(2).any(|w| w[0] != w[1]) && previous == page.items.as_slice()
+            });
+        if repeated {
             return Err(self.offset_ignored(format!(
                 "the page at pg[offset]={requested} holds the same {len} items as the page before it"
             )));
@@ -328,6 +334,14 @@ mod tests {
         assert!(matches!(w.advance(&Page::new(vec![1, 2])), Ok(Next::Fetch)));
         let err = w.advance(&Page::new(vec![1, 2])).err().unwrap();
         assert!(err.to_string().contains("same 2 items"), "{err}");
+        // Pages of identical partial objects may repeat; an honoured echo is trusted.
+        let mut w = walk(2);
+        assert!(matches!(w.advance(&Page::new(vec![7, 7])), Ok(Next::Fetch)));
+        assert!(matches!(w.advance(&Page::new(vec![7, 7])), Ok(Next::Fetch)));
+        let mut w = walk(2);
+        let at = |o: i64| Page::new(vec![1, 2]).echoed_offset(Some(o));
+        assert!(matches!(w.advance(&at(0)), Ok(Next::Fetch)));
+        assert!(matches!(w.advance(&at(2)), Ok(Next::Fetch)));
     }
 
     #[test]
