@@ -89,7 +89,7 @@ pub use paginate::{cursor_key, paginate, paginate_cursor, total_count, CursorPag
 pub use rate_limit::{Plan, RateLimit};
 pub use base64::Base64;
 pub use multipart::{FilePart, Multipart};
-pub use request::{ByteStream, RequestBuilder};
+pub use request::{read_stream, ByteStream, RequestBuilder};
 pub use style::Style;
 pub use retry::RetryPolicy;
 pub use token::{Credentials, CredentialsKind, Token};

@@ -72,6 +72,16 @@ impl QueryPart {
 /// The body of a response as it arrives, chunk by chunk.
 pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send + 'static>>;
 
+/// Reads a streamed response body to its end (for callers that want it whole after all).
+pub async fn read_stream(stream: Result<ByteStream, Error>) -> Result<Bytes, Error> {
+    let mut stream = stream?;
+    let mut out = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        out.extend_from_slice(&chunk?);
+    }
+    Ok(Bytes::from(out))
+}
+
 /// One request for one [`Operation`], created by [`Client::request`].
 ///
 /// Setters take and return `self`; finish with one of the `send_*` methods.

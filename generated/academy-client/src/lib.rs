@@ -15,9 +15,10 @@
 //! ```
 pub use ::academy_models as models;
 pub use ::make_runtime::{
-    chrono, middleware, serde_json, ApiError, Bytes, ClientBuilder, Credentials,
-    CredentialsKind, Error, ErrorCode, Method, Operation, Plan, RateLimit, RetryPolicy,
-    SortDir, StatusCode, Stream, StreamExt, SubError, Token, TryStreamExt,
+    chrono, middleware, serde_json, uuid, ApiError, Base64, ByteStream, Bytes,
+    ClientBuilder, Credentials, CredentialsKind, Error, ErrorCode, FilePart, Method,
+    Operation, Plan, RateLimit, RetryPolicy, SortDir, StatusCode, Stream, StreamExt,
+    SubError, Token, TryStreamExt,
 };
 /// The Files operations.
 pub mod files;

@@ -16,9 +16,10 @@
 pub use ::make_models as models;
 pub use models::Scope;
 pub use ::make_runtime::{
-    chrono, middleware, serde_json, ApiError, Bytes, ClientBuilder, Credentials,
-    CredentialsKind, Error, ErrorCode, Method, Operation, Plan, RateLimit, RetryPolicy,
-    SortDir, StatusCode, Stream, StreamExt, SubError, Token, TryStreamExt,
+    chrono, middleware, serde_json, uuid, ApiError, Base64, ByteStream, Bytes,
+    ClientBuilder, Credentials, CredentialsKind, Error, ErrorCode, FilePart, Method,
+    Operation, Plan, RateLimit, RetryPolicy, SortDir, StatusCode, Stream, StreamExt,
+    SubError, Token, TryStreamExt,
 };
 /// The Connections operations.
 pub mod connections;

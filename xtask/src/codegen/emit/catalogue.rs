@@ -243,6 +243,11 @@ fn call_arm(api: &Api, g: &Group, o: &Operation, defaults: &BTreeSet<String>) ->
         ResponseKind::Json(_) => quote!(.map(::make_runtime::catalogue::Json)),
         _ => TokenStream::new(),
     };
+    // A streamed response is read to its end.
+    let sent = match &o.response.kind {
+        ResponseKind::Stream => quote!(::make_runtime::read_stream(request.send().await).await),
+        _ => quote!(request.send().await),
+    };
     // Calls a deprecated method or setter on purpose: the catalogue covers every operation. (A
     // lint attribute takes effect on a `let` statement, not on a match arm's block.)
     let allow = (o.deprecated || o.params.iter().any(|p| p.deprecation.is_some())).then(|| quote!(#[allow(deprecated)]));
@@ -269,7 +274,7 @@ fn call_arm(api: &Api, g: &Group, o: &Operation, defaults: &BTreeSet<String>) ->
             let #args_mut args = ::make_runtime::catalogue::Arguments::new(#id, args)?;
             #build
             args.finish()?;
-            ::make_runtime::catalogue::response_json(request.send().await #wrap)
+            ::make_runtime::catalogue::response_json(#sent #wrap)
         }
     }
 }

@@ -84,7 +84,7 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
 
         pub use ::#models as models;
         #scope_use
-        pub use ::make_runtime::{chrono, middleware, serde_json, ApiError, Bytes, ClientBuilder, Credentials, CredentialsKind, Error, ErrorCode, Method, Operation, Plan, RateLimit, RetryPolicy, SortDir, StatusCode, Stream, StreamExt, SubError, Token, TryStreamExt};
+        pub use ::make_runtime::{chrono, middleware, serde_json, uuid, ApiError, Base64, ByteStream, Bytes, ClientBuilder, Credentials, CredentialsKind, Error, ErrorCode, FilePart, Method, Operation, Plan, RateLimit, RetryPolicy, SortDir, StatusCode, Stream, StreamExt, SubError, Token, TryStreamExt};
 
         #(#mods)*
 
