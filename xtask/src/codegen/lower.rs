@@ -819,6 +819,35 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A request or response body written inline. Another operation may reference it
+    /// (`$ref: "#/paths/~1/get/responses/200/content/application~1json/schema"`): both are one
+    /// type, whichever is lowered first.
+    fn root_schema(&mut self, s: &Schema, hint: &Hint, loc: &Location, pointer: &str) -> Ty {
+        let key = refs::tokens(pointer).map(|t| refs::canonical(&t)).unwrap_or_else(|| pointer.to_string());
+        if let Some(ty) = self.cached(&key, (loc, pointer)) {
+            return ty;
+        }
+        if let Some(ty) = self.simple(s, hint, loc, pointer) {
+            self.refs.insert(key, RefState::Done(ty.clone()));
+            return ty;
+        }
+        // Registered before its parts are lowered, so a reference back to it is recursion.
+        let id = self.new_shape(ShapeKind::Pending, None, None, true);
+        self.refs.insert(key.clone(), RefState::Shape(id));
+        let (kind, docs) = self.shape_kind(s, hint, loc, pointer);
+        let ty = match kind {
+            Some(kind) => {
+                self.shapes[id].kind = kind;
+                self.shapes[id].docs = docs;
+                self.shapes[id].candidates.push((hint.primary.clone(), hint.fallback.clone()));
+                Ty::Shape(id)
+            }
+            None => Ty::Any,
+        };
+        self.refs.insert(key, RefState::Done(ty.clone()));
+        ty
+    }
+
     /// Types that need no shape: scalars, arrays, maps, single-member compositions.
     fn simple(&mut self, s: &Schema, hint: &Hint, loc: &Location, pointer: &str) -> Option<Ty> {
         let v = View::of(s);
@@ -1254,7 +1283,7 @@ impl<'a> Lowerer<'a> {
     /// The type of a JSON or form body's schema (a root shape, named after the operation).
     fn body_schema(&mut self, media: &openapiv3::MediaType, hint: &Hint, loc: &Location, ptr: &str) -> Ty {
         match &media.schema {
-            Some(ReferenceOr::Item(s)) => self.schema(s, hint, loc, &format!("{ptr}/schema"), true),
+            Some(ReferenceOr::Item(s)) => self.root_schema(s, hint, loc, &format!("{ptr}/schema")),
             Some(r) => self.schema_ref(r, hint, loc, &format!("{ptr}/schema")),
             None => Ty::Any,
         }
@@ -1268,13 +1297,9 @@ impl<'a> Lowerer<'a> {
             None => return Ty::Any,
             Some(ReferenceOr::Item(s)) => (s.clone(), false),
             Some(ReferenceOr::Reference { reference }) => {
-                let target = reference
-                    .strip_prefix("#/components/schemas/")
-                    .map(|n| n.replace("~1", "/").replace("~0", "~"))
-                    .and_then(|n| self.doc.components.as_ref().and_then(|c| c.schemas.get(&n)).cloned());
-                match target {
-                    Some(ReferenceOr::Item(s)) => (s, true),
-                    _ => return self.body_schema(media, hint, loc, ptr),
+                match refs::resolve::<Schema>(&self.json, reference) {
+                    Ok((_, s)) => (s, true),
+                    Err(_) => return self.body_schema(media, hint, loc, ptr),
                 }
             }
         };
@@ -1300,7 +1325,7 @@ impl<'a> Lowerer<'a> {
         if from_ref && !files {
             return self.body_schema(media, hint, loc, ptr);
         }
-        let docs = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
+        let docs = text(&schema.schema_data.description).or_else(|| text(&schema.schema_data.title));
         self.intern(ShapeKind::Struct { fields, flatten: vec![], extra }, docs, hint, true)
     }
 
