@@ -250,7 +250,7 @@ async fn details_decode_errors_point_into_the_connection() {
         "GET",
         "/connections/7",
         200,
-        json!({"connection": {"id": 7, "scopes": [{"id": 5}]}}),
+        json!({"connection": {"id": 7, "scopes": [{"id": {"nested": true}}]}}),
     )
     .await;
     let err = client(&server)
@@ -261,9 +261,8 @@ async fn details_decode_errors_point_into_the_connection() {
         .unwrap_err();
     assert_eq!(decode_path(&err).0, "connection.scopes[0].id");
 
-    // A field of the flattened `Connection` is reported at `connection` only:
-    // `#[serde(flatten)]` hides the field name from the path, but the
-    // message still shows the offending value and the expected type.
+    // A field of the connection merged in from the `allOf` base is named in
+    // full: the fields are merged, not `#[serde(flatten)]`ed.
     let server = MockServer::start().await;
     let mut bad = slack_json();
     bad["id"] = json!("seven");
@@ -282,11 +281,19 @@ async fn details_decode_errors_point_into_the_connection() {
         .await
         .unwrap_err();
     let (path, message) = decode_path(&err);
-    assert!(path.starts_with("connection"), "{path}");
+    assert_eq!(path, "connection.id");
     assert!(
         message.contains("\"seven\"") && message.contains("integer"),
         "{message}"
     );
+
+    // The case: a bad `uid` deep in a details response.
+    let server = MockServer::start().await;
+    let mut bad = slack_json();
+    bad["uid"] = json!({"not": "a uid"});
+    mount_json(&server, "GET", "/connections/7", 200, json!({"connection": bad})).await;
+    let err = client(&server).connections().get(7).send().await.unwrap_err();
+    assert_eq!(decode_path(&err).0, "connection.uid");
 }
 
 // ----------------------------------------------------- servers and zones

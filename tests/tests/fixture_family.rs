@@ -1,8 +1,9 @@
 //! The generator on documents that are not the Connections page: another Make reference page
 //! (pagination, `number` IDs, OPTIONS, `text/plain`, GitBook escapes and `<br>`, a tag with no
 //! description, no config file) and a plain YAML OpenAPI file (keywords as names, recursion,
-//! `oneOf`, nullable, odd enum values, maps, binary bodies, header parameters), and nested sections
-//! (`Scenarios > Logs`, `Users > Me > API Tokens`) written with several separators. The output is
+//! `oneOf`, nullable, odd enum values, maps, binary bodies, header parameters), nested sections
+//! (`Scenarios > Logs`, `Users > Me > API Tokens`) written with several separators, and an `allOf`
+//! extension that re-declares base properties (shared case 12, decoded for real). The output is
 //! snapshotted, written to a folder outside the workspace, and must build there clippy-clean
 //! with every feature (the operation catalogue too).
 
@@ -33,8 +34,39 @@ fn good_fixtures_generate_and_their_crates_build_clippy_clean_elsewhere() {
         .status()
         .unwrap();
     assert!(status.success(), "the generated fixture crates in {} do not build clippy-clean", out.display());
+
+    // `allof-redeclared` (shared case 12): an `allOf` extension that lists base properties again
+    // refines them. The body decodes into one field per key and encodes `status` once.
+    let test_dir = out.join("allof-redeclared-models/tests");
+    std::fs::create_dir_all(&test_dir).unwrap();
+    std::fs::write(test_dir.join("decode.rs"), ALLOF_REDECLARED_DECODE).unwrap();
+    let status = Command::new(env!("CARGO"))
+        .args(["test", "--offline", "--quiet", "-p", "allof-redeclared-models", "--test", "decode"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", root.join("target/fixtures"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "the allof-redeclared decode test failed in {}", out.display());
     let _ = std::fs::remove_dir_all(&out);
 }
+
+const ALLOF_REDECLARED_DECODE: &str = r##"
+use allof_redeclared_models::ValidationProblem;
+
+#[test]
+fn a_redeclared_base_property_is_one_field_with_the_base_type() {
+    let body = r#"{"title":"Invalid order","status":422,"errors":[{"field":"quantity","message":"must be at least 1"}]}"#;
+    let p: ValidationProblem = serde_json::from_str(body).unwrap();
+    assert_eq!((p.title.as_str(), p.status, p.errors.len()), ("Invalid order", 422, 1));
+    assert_eq!(p.errors[0].field, "quantity");
+    let back = serde_json::to_string(&p).unwrap();
+    assert_eq!(back.matches("\"status\"").count(), 1, "{back}");
+    assert!(back.contains("\"status\":422"), "{back}");
+    // `status` is required by the extension, with the base's integer type.
+    let err = serde_json::from_str::<ValidationProblem>(r#"{"title":"t","errors":[]}"#).unwrap_err();
+    assert!(err.to_string().contains("missing field `status`"), "{err}");
+}
+"##;
 
 /// `tests/fixtures/good/nested-sections`: tags written with `>`, `/` and ` - ` become handles
 /// under their parents, two spellings of one section are one handle, a parent with no operations

@@ -93,7 +93,7 @@ async fn make_details_with_flattened_fields_unknown_fields_and_nulls() {
     )
     .await;
     let details = make(&server).connections().get(5).send().await.unwrap().connection.unwrap();
-    assert_eq!((details.connection.id, details.connection.name.as_deref()), (Some(5), Some("Gmail")));
+    assert_eq!((details.id, details.name.as_deref()), (Some(5), Some("Gmail")));
     assert_eq!(details.scopes.len(), 2);
     assert_eq!(details.scopes[0].account, None);
 }

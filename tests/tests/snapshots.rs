@@ -55,5 +55,7 @@ fn one_connection_type_serves_list_create_rename_and_details() {
     assert_eq!(field_type("CreateConnectionResponse", "connection"), "Named(\"Connection\")");
     assert_eq!(field_type("RenameConnectionResponse", "connection"), "Named(\"Connection\")");
     assert_eq!(field_type("GetConnectionDetailsResponse", "connection"), "Named(\"ConnectionDetails\")");
-    assert_eq!(field_type("ConnectionDetails", "connection"), "flatten Named(\"Connection\")");
+    // `allOf: [connection, {scopes}]` is one struct with the fields of both, not a flattened base.
+    assert_eq!(field_type("ConnectionDetails", "uid"), "String");
+    assert_eq!(field_type("ConnectionDetails", "scopes"), "Vec(Named(\"ConnectionScope\"))");
 }

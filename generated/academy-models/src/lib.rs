@@ -7,19 +7,24 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AppendUploadChunkResponse {
     /// Session ID of the file upload.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub session_id: ::std::option::Option<::std::string::String>,
 }
 /// The `AttachWebhookBody` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttachWebhookBody {
     /// URL of the webhook to which the events are sent.
+    #[serde(deserialize_with = "::make_decode::lenient")]
     pub url: ::std::string::String,
     /// Secret key used to sign the webhook requests (HMAC SHA-256 `Signature` header).
-    #[serde(rename = "secretKey")]
+    #[serde(rename = "secretKey", deserialize_with = "::make_decode::lenient")]
     pub secret_key: ::std::string::String,
     /// Name of the record type whose events fire the webhook, e.g. `movie`.
-    #[serde(rename = "recordType")]
+    #[serde(rename = "recordType", deserialize_with = "::make_decode::lenient")]
     pub record_type: ::std::string::String,
 }
 /// The `AttachWebhookResponse` object.
@@ -29,6 +34,7 @@ pub struct AttachWebhookResponse {
     #[serde(
         rename = "hookId",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub hook_id: ::std::option::Option<::std::string::String>,
@@ -36,6 +42,7 @@ pub struct AttachWebhookResponse {
     #[serde(
         rename = "secretKey",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub secret_key: ::std::option::Option<::std::string::String>,
@@ -44,11 +51,13 @@ pub struct AttachWebhookResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Condition {
     /// Name of the record parameter to filter by, e.g. `name`.
+    #[serde(deserialize_with = "::make_decode::lenient")]
     pub property: ::std::string::String,
     /// The property value starts with this value.
     #[serde(
         rename = "startsWith",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub starts_with: ::std::option::Option<::std::string::String>,
@@ -56,16 +65,22 @@ pub struct Condition {
     #[serde(
         rename = "endsWith",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ends_with: ::std::option::Option<::std::string::String>,
     /// The property value contains this value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub contains: ::std::option::Option<::std::string::String>,
     /// The property value equals this value.
     #[serde(
         rename = "equalsTo",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub equals_to: ::std::option::Option<::std::string::String>,
@@ -76,14 +91,14 @@ pub struct Filter {
     /// All of the listed filters/conditions must match.
     #[serde(
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub and: ::std::vec::Vec<FilterTerm>,
     /// At least one of the listed filters/conditions must match.
     #[serde(
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub or: ::std::vec::Vec<FilterTerm>,
@@ -111,7 +126,11 @@ impl ::std::convert::From<Filter> for FilterTerm {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FinishUploadResponse {
     /// ID of the uploaded file.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub file_id: ::std::option::Option<::std::string::String>,
 }
 /// The `GetRecordTypeResponse` object.
@@ -121,7 +140,7 @@ pub struct GetRecordTypeResponse {
     #[serde(
         rename = "recordParameters",
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub record_parameters: ::std::vec::Vec<RecordTypeParameter>,
@@ -130,18 +149,31 @@ pub struct GetRecordTypeResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Item {
     /// Name of the file or folder.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// ID of the parent folder.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub parent: ::std::option::Option<::std::string::String>,
     /// ID of the file or folder.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Type of the item, e.g. `file` or `folder`.
     #[serde(
         rename = "type",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub type_: ::std::option::Option<::std::string::String>,
@@ -153,13 +185,14 @@ pub struct ListFilesResponse {
     #[serde(
         rename = "totalPages",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_pages: ::std::option::Option<i64>,
     /// `items`
     #[serde(
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub items: ::std::vec::Vec<Item>,
@@ -171,7 +204,7 @@ pub struct ListRecordTypesResponse {
     #[serde(
         rename = "recordTypes",
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub record_types: ::std::vec::Vec<RecordType>,
@@ -180,16 +213,21 @@ pub struct ListRecordTypesResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OpenUploadSlotBody {
     /// Full path to the folder where the file should be uploaded.
+    #[serde(deserialize_with = "::make_decode::lenient")]
     pub path: ::std::string::String,
     /// Name of the file.
-    #[serde(rename = "fileName")]
+    #[serde(rename = "fileName", deserialize_with = "::make_decode::lenient")]
     pub file_name: ::std::string::String,
 }
 /// The `OpenUploadSlotResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OpenUploadSlotResponse {
     /// Session ID of the file upload.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub session_id: ::std::option::Option<::std::string::String>,
 }
 /// The `QueryRecordsResponse` object.
@@ -199,13 +237,14 @@ pub struct QueryRecordsResponse {
     #[serde(
         rename = "totalRecordsReturned",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_records_returned: ::std::option::Option<i64>,
     /// `records`
     #[serde(
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub records: ::std::vec::Vec<Record>,
@@ -214,10 +253,18 @@ pub struct QueryRecordsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Record {
     /// ID of the record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Date and time when the record was created.
     #[serde(
@@ -241,10 +288,18 @@ pub struct Record {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RecordType {
     /// Name of the record type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Label of the record type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// The record type supports operation create.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -262,7 +317,7 @@ pub struct RecordType {
     #[serde(
         rename = "searchesIn",
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::lenient_or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub searches_in: ::std::vec::Vec<::std::string::String>,
@@ -277,10 +332,18 @@ pub struct RecordType {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RecordTypeParameter {
     /// Name of the parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Label of the parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// The parameter is mandatory.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -295,6 +358,7 @@ pub struct RecordTypeParameter {
     #[serde(
         rename = "refersTo",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refers_to: ::std::option::Option<::std::string::String>,
@@ -302,6 +366,7 @@ pub struct RecordTypeParameter {
     #[serde(
         rename = "type",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub type_: ::std::option::Option<::std::string::String>,
@@ -309,7 +374,7 @@ pub struct RecordTypeParameter {
     #[serde(
         rename = "nestedParameters",
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub nested_parameters: ::std::vec::Vec<RecordTypeParameter>,
@@ -318,7 +383,11 @@ pub struct RecordTypeParameter {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StartUploadResponse {
     /// Session ID of the file upload.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub session_id: ::std::option::Option<::std::string::String>,
 }
 /// The payload Make App Academy sends to an attached webhook: a `verification` when the webhook is attached, then `create`/`update` events of the record type.
@@ -361,7 +430,7 @@ pub enum WebhookEventEventType {
     #[serde(rename = "update")]
     Update,
     /// A value the docs did not list when this crate was generated.
-    #[serde(untagged)]
+    #[serde(untagged, deserialize_with = "::make_decode::lenient")]
     Other(::std::string::String),
 }
 impl WebhookEventEventType {
@@ -394,21 +463,5 @@ impl ::std::str::FromStr for WebhookEventEventType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
-    }
-}
-/// Lenient decoders: ID-like integers that the API sometimes sends as numeric strings
-/// (`"teamId": "123"` where the docs say integer), and optional lists sent as `null`.
-mod lenient {
-    pub(crate) fn list<'de, D, T>(
-        d: D,
-    ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::serde::Deserialize<'de>,
-    {
-        <::std::option::Option<
-            ::std::vec::Vec<T>,
-        > as ::serde::Deserialize<'de>>::deserialize(d)
-            .map(::std::option::Option::unwrap_or_default)
     }
 }

@@ -85,17 +85,22 @@ pub struct Connection {
     /// `id`
     #[serde(
         default,
-        deserialize_with = "crate::lenient::option_integer",
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub id: ::std::option::Option<i64>,
     /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// `accountName`
     #[serde(
         rename = "accountName",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account_name: ::std::option::Option<::std::string::String>,
@@ -103,6 +108,7 @@ pub struct Connection {
     #[serde(
         rename = "accountLabel",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account_label: ::std::option::Option<::std::string::String>,
@@ -110,6 +116,7 @@ pub struct Connection {
     #[serde(
         rename = "packageName",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub package_name: ::std::option::Option<::std::string::String>,
@@ -123,12 +130,16 @@ pub struct Connection {
     #[serde(
         rename = "teamId",
         default,
-        deserialize_with = "crate::lenient::option_integer",
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub team_id: ::std::option::Option<i64>,
     /// `theme`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub theme: ::std::option::Option<::std::string::String>,
     /// `upgradeable`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -137,6 +148,7 @@ pub struct Connection {
     #[serde(
         rename = "scopesCnt",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub scopes_cnt: ::std::option::Option<i64>,
@@ -147,6 +159,7 @@ pub struct Connection {
     #[serde(
         rename = "accountType",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account_type: ::std::option::Option<::std::string::String>,
@@ -154,12 +167,17 @@ pub struct Connection {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub editable: ::std::option::Option<bool>,
     /// `uid`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub uid: ::std::option::Option<::std::string::String>,
     /// `connectedSystemId`
     #[serde(
         rename = "connectedSystemId",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub connected_system_id: ::std::option::Option<::std::string::String>,
@@ -167,7 +185,7 @@ pub struct Connection {
     #[serde(
         rename = "organizationId",
         default,
-        deserialize_with = "crate::lenient::option_integer",
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub organization_id: ::std::option::Option<i64>,
@@ -175,28 +193,144 @@ pub struct Connection {
 /// The `ConnectionDetails` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectionDetails {
+    /// `id`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<i64>,
+    /// `name`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `accountName`
+    #[serde(
+        rename = "accountName",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub account_name: ::std::option::Option<::std::string::String>,
+    /// `accountLabel`
+    #[serde(
+        rename = "accountLabel",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub account_label: ::std::option::Option<::std::string::String>,
+    /// `packageName`
+    #[serde(
+        rename = "packageName",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub package_name: ::std::option::Option<::std::string::String>,
+    /// `expire`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expire: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `metadata`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// `teamId`
+    #[serde(
+        rename = "teamId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub team_id: ::std::option::Option<i64>,
+    /// `theme`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub theme: ::std::option::Option<::std::string::String>,
+    /// `upgradeable`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub upgradeable: ::std::option::Option<bool>,
+    /// `scopesCnt`
+    #[serde(
+        rename = "scopesCnt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scopes_cnt: ::std::option::Option<i64>,
+    /// `scoped`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scoped: ::std::option::Option<bool>,
+    /// `accountType`
+    #[serde(
+        rename = "accountType",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub account_type: ::std::option::Option<::std::string::String>,
+    /// `editable`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub editable: ::std::option::Option<bool>,
+    /// `uid`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub uid: ::std::option::Option<::std::string::String>,
+    /// `connectedSystemId`
+    #[serde(
+        rename = "connectedSystemId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub connected_system_id: ::std::option::Option<::std::string::String>,
+    /// `organizationId`
+    #[serde(
+        rename = "organizationId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub organization_id: ::std::option::Option<i64>,
     /// `scopes`
     #[serde(
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub scopes: ::std::vec::Vec<ConnectionScope>,
-    /// The fields of [`Connection`].
-    #[serde(flatten)]
-    pub connection: Connection,
 }
 /// The `ConnectionScope` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectionScope {
     /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// `account`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub account: ::std::option::Option<::std::string::String>,
 }
 /// The `CreateConnectionBody` object.
@@ -206,6 +340,7 @@ pub struct CreateConnectionBody {
     #[serde(
         rename = "accountName",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account_name: ::std::option::Option<::std::string::String>,
@@ -213,13 +348,14 @@ pub struct CreateConnectionBody {
     #[serde(
         rename = "accountType",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account_type: ::std::option::Option<::std::string::String>,
     /// The connection scope determining the module use. The format and number of available scopes vary depending on the `accountType` parameter.
     #[serde(
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::lenient_or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub scopes: ::std::vec::Vec<::std::string::String>,
@@ -238,20 +374,21 @@ pub struct CreateConnectionResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDataStoreBody {
     /// The name of the data store. The maximum length of the name is 128 characters.
+    #[serde(deserialize_with = "::make_decode::lenient")]
     pub name: ::std::string::String,
     /// The unique ID of the team in which the data store will be created.
-    #[serde(rename = "teamId", deserialize_with = "crate::lenient::integer")]
+    #[serde(rename = "teamId", deserialize_with = "::make_decode::lenient")]
     pub team_id: i64,
     /// The unique ID of the data structure which defines the data store structure.
     #[serde(
         rename = "datastructureId",
         default,
-        deserialize_with = "crate::lenient::option_integer",
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub datastructure_id: ::std::option::Option<i64>,
     /// The maximum size of the data store in MB.
-    #[serde(rename = "maxSizeMB")]
+    #[serde(rename = "maxSizeMB", deserialize_with = "::make_decode::lenient")]
     pub max_size_mb: i64,
 }
 /// The `CreateDataStoreResponse` object.
@@ -271,23 +408,36 @@ pub struct DataStore {
     /// The ID of the data store.
     #[serde(
         default,
-        deserialize_with = "crate::lenient::option_integer",
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub id: ::std::option::Option<i64>,
     /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The number of records in the data store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub records: ::std::option::Option<i64>,
     /// The size of the stored data in bytes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub size: ::std::option::Option<::std::string::String>,
     /// The maximum size of the data store in bytes.
     #[serde(
         rename = "maxSize",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_size: ::std::option::Option<::std::string::String>,
@@ -295,7 +445,7 @@ pub struct DataStore {
     #[serde(
         rename = "teamId",
         default,
-        deserialize_with = "crate::lenient::option_integer",
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub team_id: ::std::option::Option<i64>,
@@ -303,7 +453,7 @@ pub struct DataStore {
     #[serde(
         rename = "datastructureId",
         default,
-        deserialize_with = "crate::lenient::option_integer",
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub datastructure_id: ::std::option::Option<i64>,
@@ -312,7 +462,11 @@ pub struct DataStore {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteConnectionResponse {
     /// `connection`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub connection: ::std::option::Option<i64>,
 }
 /// The values of `GetConnectionDetailsCol`.
@@ -384,7 +538,7 @@ pub enum GetConnectionDetailsCol {
     #[serde(rename = "organizationId")]
     OrganizationId,
     /// A value the docs did not list when this crate was generated.
-    #[serde(untagged)]
+    #[serde(untagged, deserialize_with = "::make_decode::lenient")]
     Other(::std::string::String),
 }
 impl GetConnectionDetailsCol {
@@ -522,7 +676,7 @@ pub enum ListConnectionsCol {
     #[serde(rename = "organizationId")]
     OrganizationId,
     /// A value the docs did not list when this crate was generated.
-    #[serde(untagged)]
+    #[serde(untagged, deserialize_with = "::make_decode::lenient")]
     Other(::std::string::String),
 }
 impl ListConnectionsCol {
@@ -591,7 +745,7 @@ pub struct ListConnectionsResponse {
     /// `connections`
     #[serde(
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub connections: ::std::vec::Vec<Connection>,
@@ -632,7 +786,7 @@ pub enum ListDataStoresCol {
     #[serde(rename = "datastructureId")]
     DatastructureId,
     /// A value the docs did not list when this crate was generated.
-    #[serde(untagged)]
+    #[serde(untagged, deserialize_with = "::make_decode::lenient")]
     Other(::std::string::String),
 }
 impl ListDataStoresCol {
@@ -682,7 +836,7 @@ pub struct ListDataStoresResponse {
     #[serde(
         rename = "dataStores",
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub data_stores: ::std::vec::Vec<DataStore>,
@@ -720,7 +874,7 @@ pub enum ListDataStoresSortBy {
     #[serde(rename = "maxSize")]
     MaxSize,
     /// A value the docs did not list when this crate was generated.
-    #[serde(untagged)]
+    #[serde(untagged, deserialize_with = "::make_decode::lenient")]
     Other(::std::string::String),
 }
 impl ListDataStoresSortBy {
@@ -780,7 +934,7 @@ pub enum ListDataStoresSortDir {
     #[serde(rename = "desc")]
     Desc,
     /// A value the docs did not list when this crate was generated.
-    #[serde(untagged)]
+    #[serde(untagged, deserialize_with = "::make_decode::lenient")]
     Other(::std::string::String),
 }
 impl ListDataStoresSortDir {
@@ -820,7 +974,7 @@ pub struct ListUpdatableConnectionParametersResponse {
     #[serde(
         rename = "editableParameters",
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::lenient_or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub editable_parameters: ::std::vec::Vec<::std::string::String>,
@@ -829,7 +983,11 @@ pub struct ListUpdatableConnectionParametersResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Metadata {
     /// `value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub value: ::std::option::Option<::std::string::String>,
     /// `type`
     #[serde(
@@ -860,7 +1018,7 @@ pub enum MetadataType {
     #[serde(rename = "email")]
     Email,
     /// A value the docs did not list when this crate was generated.
-    #[serde(untagged)]
+    #[serde(untagged, deserialize_with = "::make_decode::lenient")]
     Other(::std::string::String),
 }
 impl MetadataType {
@@ -900,11 +1058,16 @@ pub struct Pg {
     #[serde(
         rename = "sortBy",
         default,
+        deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sort_by: ::std::option::Option<::std::string::String>,
     /// `limit`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<i64>,
     /// `sortDir`
     #[serde(
@@ -914,14 +1077,22 @@ pub struct Pg {
     )]
     pub sort_dir: ::std::option::Option<ListDataStoresSortDir>,
     /// `offset`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<i64>,
 }
 /// The `RenameConnectionBody` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenameConnectionBody {
     /// The updated connection name. The name must be at most 128 characters long and does not need to be unique.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
 }
 /// The values of `RenameConnectionCol`.
@@ -984,7 +1155,7 @@ pub enum RenameConnectionCol {
     #[serde(rename = "uid")]
     Uid,
     /// A value the docs did not list when this crate was generated.
-    #[serde(untagged)]
+    #[serde(untagged, deserialize_with = "::make_decode::lenient")]
     Other(::std::string::String),
 }
 impl RenameConnectionCol {
@@ -1070,7 +1241,7 @@ pub struct VerifyConnectionScopedBody {
     /// The array with IDs of the scopes for a given connection. The scope ID of a specific connection can be retrieved from the Get connection details endpoint.
     #[serde(
         default,
-        deserialize_with = "crate::lenient::list",
+        deserialize_with = "::make_decode::lenient_or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub scope: ::std::vec::Vec<::std::string::String>,
@@ -1088,93 +1259,4 @@ pub struct VerifyConnectionScopedResponseConnection {
     /// `scoped`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scoped: ::std::option::Option<bool>,
-}
-/// Lenient decoders: ID-like integers that the API sometimes sends as numeric strings
-/// (`"teamId": "123"` where the docs say integer), and optional lists sent as `null`.
-mod lenient {
-    pub(crate) fn list<'de, D, T>(
-        d: D,
-    ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::serde::Deserialize<'de>,
-    {
-        <::std::option::Option<
-            ::std::vec::Vec<T>,
-        > as ::serde::Deserialize<'de>>::deserialize(d)
-            .map(::std::option::Option::unwrap_or_default)
-    }
-    struct Integer;
-    impl<'de> ::serde::de::Visitor<'de> for Integer {
-        type Value = i64;
-        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("an integer or a string holding one")
-        }
-        fn visit_i64<E: ::serde::de::Error>(
-            self,
-            v: i64,
-        ) -> ::std::result::Result<i64, E> {
-            Ok(v)
-        }
-        fn visit_u64<E: ::serde::de::Error>(
-            self,
-            v: u64,
-        ) -> ::std::result::Result<i64, E> {
-            i64::try_from(v)
-                .map_err(|_| E::custom(format!("integer {v} is out of range")))
-        }
-        fn visit_f64<E: ::serde::de::Error>(
-            self,
-            v: f64,
-        ) -> ::std::result::Result<i64, E> {
-            if v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64 {
-                Ok(v as i64)
-            } else {
-                Err(E::custom(format!("expected an integer, found {v}")))
-            }
-        }
-        fn visit_str<E: ::serde::de::Error>(
-            self,
-            v: &str,
-        ) -> ::std::result::Result<i64, E> {
-            v.trim()
-                .parse()
-                .map_err(|_| E::custom(
-                    format!("expected an integer, found the string {v:?}"),
-                ))
-        }
-    }
-    pub(crate) fn integer<'de, D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<i64, D::Error> {
-        d.deserialize_any(Integer)
-    }
-    struct OptionInteger;
-    impl<'de> ::serde::de::Visitor<'de> for OptionInteger {
-        type Value = ::std::option::Option<i64>;
-        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("an integer, a string holding one, or null")
-        }
-        fn visit_none<E: ::serde::de::Error>(
-            self,
-        ) -> ::std::result::Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: ::serde::de::Error>(
-            self,
-        ) -> ::std::result::Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: ::serde::Deserializer<'de>>(
-            self,
-            d: D,
-        ) -> ::std::result::Result<Self::Value, D::Error> {
-            integer(d).map(Some)
-        }
-    }
-    pub(crate) fn option_integer<'de, D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<::std::option::Option<i64>, D::Error> {
-        d.deserialize_option(OptionInteger)
-    }
 }

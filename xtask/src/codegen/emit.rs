@@ -26,7 +26,8 @@ pub struct OutputFile {
 /// Settings that come from where the output goes, not from the docs.
 #[derive(Debug, Clone)]
 pub struct EmitOptions {
-    /// Path of the runtime crate relative to a generated crate's folder.
+    /// Path of the runtime crate relative to a generated crate's folder. The decoding-policy
+    /// crate `make-decode`, which the models crates use, is its sibling.
     pub runtime_path: String,
 }
 

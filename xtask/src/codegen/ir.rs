@@ -495,9 +495,6 @@ pub struct Field {
     pub nullable: bool,
     /// Boxed to break a recursive type.
     pub boxed: bool,
-    /// An ID-like integer that also accepts a numeric string on decode (Make sends `"teamId":
-    /// "123"` in places where the docs say integer).
-    pub lenient_integer: bool,
     /// Description.
     pub docs: Option<String>,
 }

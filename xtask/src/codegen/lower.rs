@@ -1011,50 +1011,71 @@ impl<'a> Lowerer<'a> {
         self.schema(p, hint, loc, pointer, false)
     }
 
+    /// `allOf` is one object with the fields of every member: a `$ref`'d or nested object's
+    /// fields are copied in (not `#[serde(flatten)]`ed, which hides a failing field's path and
+    /// buffers the input), and a property declared again by a later member refines the first
+    /// declaration instead of adding a second field. Only a member that is not an object (a
+    /// `oneOf` inside `allOf`, or a type still being lowered because it contains itself) stays
+    /// flattened.
     fn all_of(&mut self, members: &[ReferenceOr<Schema>], own: &View<'_>, hint: &Hint, loc: &Location, pointer: &str) -> ShapeKind {
-        let inline_objects = members.iter().filter(|m| matches!(m, ReferenceOr::Item(s) if !View::of(s).properties.is_empty())).count();
         let mut flatten = Vec::new();
         let mut fields: Vec<SField> = Vec::new();
         let mut extra = None;
-        let mut base_taken = false;
+        let mut required: Vec<String> = own.required.to_vec();
         for (i, m) in members.iter().enumerate() {
             let ptr = format!("{pointer}/allOf/{i}");
-            match m {
-                ReferenceOr::Reference { reference } => {
-                    let t = self.resolve_ref(reference, loc, &ptr);
-                    push_flatten(t, &mut flatten);
-                }
+            let t = match m {
+                ReferenceOr::Reference { reference } => self.resolve_ref(reference, loc, &ptr),
                 ReferenceOr::Item(s) => {
                     let v = View::of(s);
-                    if v.properties.is_empty() && v.composition().is_none() {
-                        if v.additional.is_some() {
-                            extra = Some(Ty::Any);
+                    required.extend(v.required.iter().cloned());
+                    if v.composition().is_none() {
+                        if v.properties.is_empty() {
+                            if v.additional.is_some() {
+                                extra = Some(Ty::Any);
+                            }
+                            continue;
                         }
-                        continue;
-                    }
-                    // `allOf: [base, extension]`: the first of several inline objects is a type of
-                    // its own (it usually is one that appears elsewhere); the rest are merged.
-                    if inline_objects >= 2 && !base_taken || v.composition().is_some() {
-                        base_taken = true;
-                        let t = self.schema(s, hint, loc, &ptr, false);
-                        push_flatten(t, &mut flatten);
-                    } else {
                         let (fs, ex) = self.object_fields(&v, hint, loc, &ptr);
                         for f in fs {
-                            if !fields.iter().any(|g| g.wire == f.wire) {
-                                fields.push(f);
-                            }
+                            refine(&mut fields, f);
                         }
                         if ex.is_some() {
                             extra = ex;
                         }
+                        continue;
                     }
+                    self.schema(s, hint, loc, &ptr, false)
                 }
+            };
+            match t {
+                Ty::Shape(id) => match &self.shapes[id].kind {
+                    ShapeKind::Struct { fields: fs, flatten: fl, extra: ex } => {
+                        for f in fs.clone() {
+                            refine(&mut fields, f);
+                        }
+                        for t in fl.clone() {
+                            push_flatten(t, &mut flatten);
+                        }
+                        if ex.is_some() {
+                            extra.clone_from(ex);
+                        }
+                    }
+                    _ => push_flatten(t, &mut flatten),
+                },
+                other => push_flatten(other, &mut flatten),
             }
         }
         if !own.properties.is_empty() {
             let (fs, _) = self.object_fields(own, hint, loc, pointer);
-            fields.extend(fs);
+            for f in fs {
+                refine(&mut fields, f);
+            }
+        }
+        for f in &mut fields {
+            if required.contains(&f.wire) {
+                f.required = true;
+            }
         }
         ShapeKind::Struct { fields, flatten, extra }
     }
@@ -1410,7 +1431,6 @@ impl<'a> Lowerer<'a> {
                             required: f.required,
                             nullable: f.nullable,
                             boxed: self.direct_shape(&f.ty).is_some_and(|j| recursive.contains(&(i, j))),
-                            lenient_integer: f.ty == Ty::Int(64) && naming::is_id_like(&f.wire),
                             docs: f.docs.clone(),
                         });
                     }
@@ -1715,8 +1735,32 @@ fn id_number<S: std::borrow::Borrow<Schema>>(name: &str, ty: Ty, schema: &Refere
     }
 }
 
-/// An `allOf` member that lowered to a named type is included flat (once); anything else (a
-/// scalar or an untyped member) adds no fields.
+/// Adds an `allOf` member's field, or refines the field of that name declared by an earlier
+/// member: `allOf` means the value satisfies every declaration, so the field is required if any
+/// says so, takes the type of a declaration that has one (an untyped re-declaration only adds
+/// docs or `required`), admits null only if every typed declaration does, and keeps the most
+/// specific description.
+fn refine(fields: &mut Vec<SField>, f: SField) {
+    let Some(existing) = fields.iter_mut().find(|g| g.wire == f.wire) else {
+        fields.push(f);
+        return;
+    };
+    existing.required |= f.required;
+    match (existing.ty == Ty::Any, f.ty == Ty::Any) {
+        (true, false) => {
+            existing.ty = f.ty;
+            existing.nullable = f.nullable;
+        }
+        (false, false) => existing.nullable &= f.nullable,
+        _ => {}
+    }
+    if f.docs.is_some() {
+        existing.docs = f.docs;
+    }
+}
+
+/// An `allOf` member that is not an object (a union, or a type still being lowered) is included
+/// flat (once); anything else (a scalar or an untyped member) adds no fields.
 fn push_flatten(t: Ty, flatten: &mut Vec<Ty>) {
     if matches!(t, Ty::Shape(_)) && !flatten.contains(&t) {
         flatten.push(t);

@@ -13,6 +13,9 @@ const LINTS: &str = "[lints.rust]\nmissing_docs = \"warn\"\nunsafe_code = \"forb
 /// against the runtime's manifest).
 pub const RUNTIME_VERSION: &str = "0.1.0";
 
+/// The version of `crates/make-decode` (the decoding policy) the generated models depend on.
+pub const DECODE_VERSION: &str = "0.1.0";
+
 /// A TOML basic string.
 fn toml_str(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
@@ -50,10 +53,11 @@ fn package(api: &Api, crate_name: &str, description: &str) -> String {
 /// `<models>/Cargo.toml`.
 pub fn models_manifest(api: &Api, opts: &EmitOptions) -> OutputFile {
     let contents = format!(
-        "{header}\n{package}\n[dependencies]\nmake-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{runtime}\" }}\nserde = {{ version = \"1.0.181\", features = [\"derive\"] }}\nserde_json = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\n{LINTS}",
+        "{header}\n{package}\n[dependencies]\nmake-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{runtime}\" }}\nmake-decode = {{ version = \"{DECODE_VERSION}\", path = \"{decode}\" }}\nserde = {{ version = \"1.0.181\", features = [\"derive\"] }}\nserde_json = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\n{LINTS}",
         header = header(api, "#"),
         package = package(api, &api.models_crate, &format!("Data types of the {}, generated from its docs.", super::api_title(api))),
         runtime = opts.runtime_path,
+        decode = decode_path(opts),
     );
     OutputFile { path: format!("{}/Cargo.toml", api.models_crate), contents }
 }
@@ -71,9 +75,24 @@ pub fn client_manifest(api: &Api, opts: &EmitOptions) -> OutputFile {
     OutputFile { path: format!("{}/Cargo.toml", api.client_crate), contents }
 }
 
+/// The decoding-policy crate (`crates/make-decode`) sits beside the runtime.
+fn decode_path(opts: &EmitOptions) -> String {
+    match opts.runtime_path.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/make-decode"),
+        None => "make-decode".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_version_matches_the_decode_manifest() {
+        let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/make-decode/Cargo.toml")).unwrap();
+        let parsed: toml::Table = manifest.parse().unwrap();
+        assert_eq!(parsed["package"]["version"].as_str(), Some(DECODE_VERSION), "update DECODE_VERSION with make-decode's version");
+    }
 
     #[test]
     fn runtime_version_matches_the_runtime_manifest() {

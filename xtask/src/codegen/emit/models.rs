@@ -25,15 +25,8 @@ pub fn emit(api: &Api) -> Vec<OutputFile> {
         super::format_items(quote! { #(#types)* })
     });
     let scope = scope_enum(api);
-    let any_field = |pred: fn(&crate::codegen::ir::Field) -> bool| {
-        api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(pred)))
-    };
-    let (integers, lists) = (any_field(|f| f.lenient_integer), any_field(|f| !f.lenient_integer && is_optional_list(f)));
-    let option_integers = any_field(|f| f.lenient_integer && f.is_option());
-    let lenient = (integers || lists).then(|| lenient_module(integers, option_integers, lists));
     let head = format_file(&header(api, "//"), quote! { #crate_doc #scope });
-    let tail = super::format_items(quote! { #lenient });
-    let contents = format!("{head}{}{tail}", formatted.concat());
+    let contents = format!("{head}{}", formatted.concat());
     vec![OutputFile { path: format!("{}/src/lib.rs", api.models_crate), contents }]
 }
 
@@ -63,11 +56,8 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 if optional || !f.required {
                     serde_args.push(quote!(default));
                 }
-                if f.lenient_integer {
-                    let with = if optional { "crate::lenient::option_integer" } else { "crate::lenient::integer" };
+                if let Some(with) = decoder(f) {
                     serde_args.push(quote!(deserialize_with = #with));
-                } else if is_optional_list(f) {
-                    serde_args.push(quote!(deserialize_with = "crate::lenient::list"));
                 }
                 if !f.required {
                     if optional {
@@ -131,7 +121,7 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 pub enum #name {
                     #(#variants)*
                     /// A value the docs did not list when this crate was generated.
-                    #[serde(untagged)]
+                    #[serde(untagged, deserialize_with = "::make_decode::lenient")]
                     Other(::std::string::String),
                 }
 
@@ -175,7 +165,8 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 let ty = rust_type(&v.ty, &models);
                 let ty = if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
                 let d = docs::attrs(&format!("A `{}`.", v.rust_name));
-                quote! { #d #vn(#ty), }
+                let with = is_lenient(&v.ty).then(|| quote!(#[serde(deserialize_with = "::make_decode::lenient")]));
+                quote! { #d #with #vn(#ty), }
             });
             // `From` each alternative, when no two alternatives share a Rust type.
             let types: Vec<String> = variants.iter().map(|v| rust_type(&v.ty, &models).to_string()).collect();
@@ -283,91 +274,24 @@ fn is_optional_list(f: &crate::codegen::ir::Field) -> bool {
     !f.is_option() && !f.required && matches!(f.ty, TypeRef::Vec(_))
 }
 
-/// Lenient decoders: ID-like integers that Make sometimes sends as numeric strings, and optional
-/// lists sent as `null`.
-fn lenient_module(integers: bool, option_integers: bool, lists: bool) -> TokenStream {
-    let list_part = lists.then(|| quote! {
-            pub(crate) fn list<'de, D, T>(d: D) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-                T: ::serde::Deserialize<'de>,
-            {
-                <::std::option::Option<::std::vec::Vec<T>> as ::serde::Deserialize<'de>>::deserialize(d).map(::std::option::Option::unwrap_or_default)
-            }
+/// The decoding policy's entry point for a field (see `make_decode`): strings and numbers (and
+/// lists, maps and options of them) are read leniently; an optional list also takes `null`.
+fn decoder(f: &crate::codegen::ir::Field) -> Option<&'static str> {
+    match (is_optional_list(f), is_lenient(&f.ty)) {
+        (true, true) => Some("::make_decode::lenient_or_default"),
+        (true, false) => Some("::make_decode::or_default"),
+        (false, true) => Some("::make_decode::lenient"),
+        (false, false) => None,
+    }
+}
 
-    });
-    let integer_part = integers.then(|| quote! {
-            struct Integer;
-
-            impl<'de> ::serde::de::Visitor<'de> for Integer {
-                type Value = i64;
-
-                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str("an integer or a string holding one")
-                }
-
-                fn visit_i64<E: ::serde::de::Error>(self, v: i64) -> ::std::result::Result<i64, E> {
-                    Ok(v)
-                }
-
-                fn visit_u64<E: ::serde::de::Error>(self, v: u64) -> ::std::result::Result<i64, E> {
-                    i64::try_from(v).map_err(|_| E::custom(format!("integer {v} is out of range")))
-                }
-
-                fn visit_f64<E: ::serde::de::Error>(self, v: f64) -> ::std::result::Result<i64, E> {
-                    if v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64 {
-                        Ok(v as i64)
-                    } else {
-                        Err(E::custom(format!("expected an integer, found {v}")))
-                    }
-                }
-
-                fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<i64, E> {
-                    v.trim().parse().map_err(|_| E::custom(format!("expected an integer, found the string {v:?}")))
-                }
-            }
-
-            pub(crate) fn integer<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<i64, D::Error> {
-                d.deserialize_any(Integer)
-            }
-
-    });
-    // Only when an optional lenient integer uses it (an unused helper is dead code).
-    let option_part = option_integers.then(|| quote! {
-            struct OptionInteger;
-
-            impl<'de> ::serde::de::Visitor<'de> for OptionInteger {
-                type Value = ::std::option::Option<i64>;
-
-                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str("an integer, a string holding one, or null")
-                }
-
-                fn visit_none<E: ::serde::de::Error>(self) -> ::std::result::Result<Self::Value, E> {
-                    Ok(None)
-                }
-
-                fn visit_unit<E: ::serde::de::Error>(self) -> ::std::result::Result<Self::Value, E> {
-                    Ok(None)
-                }
-
-                fn visit_some<D: ::serde::Deserializer<'de>>(self, d: D) -> ::std::result::Result<Self::Value, D::Error> {
-                    integer(d).map(Some)
-                }
-            }
-
-            pub(crate) fn option_integer<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<::std::option::Option<i64>, D::Error> {
-                d.deserialize_option(OptionInteger)
-            }
-    });
-    quote! {
-        /// Lenient decoders: ID-like integers that the API sometimes sends as numeric strings
-        /// (`"teamId": "123"` where the docs say integer), and optional lists sent as `null`.
-        mod lenient {
-            #list_part
-            #integer_part
-            #option_part
-        }
+/// Whether a type's leaves are strings or numbers, which the decoding policy reads leniently.
+/// Named types, dates and free JSON decode with their own `Deserialize`.
+fn is_lenient(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String | TypeRef::Integer { .. } | TypeRef::Number { .. } => true,
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => is_lenient(inner),
+        _ => false,
     }
 }
 
