@@ -347,7 +347,7 @@ pub fn check_request(document: &Value, op: &Op, args: &Value, wire: &Wire) -> Re
 
 /// `value` in a canonical form for comparison: properties that are `null` or empty lists where
 /// the schema does not require them dropped (the models skip absent values), date-times in UTC,
-/// numbers as floats.
+/// numbers as floats, numbers and booleans where the schema holds text as their text.
 pub fn canonical(document: &Value, schema: &Value, value: &Value) -> Value {
     let schema = resolve(document, schema);
     match value {
@@ -372,9 +372,19 @@ pub fn canonical(document: &Value, schema: &Value, value: &Value) -> Value {
             Ok(t) => Value::String(t.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
             Err(_) => value.clone(),
         },
+        // The decoding policy keeps a number or boolean sent for a documented string as its text.
+        Value::Number(_) | Value::Bool(_) if holds_text(document, schema) => Value::String(value.to_string()),
         Value::Number(n) => json!(n.as_f64()),
         _ => value.clone(),
     }
+}
+
+/// A schema whose value the models keep as a `String`: `type: string`, or a `oneOf`/`anyOf`
+/// with a string alternative (Make's `uid`: string or integer).
+fn holds_text(document: &Value, schema: &Value) -> bool {
+    let schema = resolve(document, schema);
+    schema.get("type").and_then(Value::as_str) == Some("string")
+        || ["oneOf", "anyOf"].iter().any(|k| schema.get(*k).and_then(Value::as_array).is_some_and(|m| m.iter().any(|m| resolve(document, m).get("type").and_then(Value::as_str) == Some("string"))))
 }
 
 fn element_schema(document: &Value, schema: &Value) -> Value {
