@@ -20,6 +20,9 @@
 //! - `decode_10k/generated` vs `decode_10k/hand_written`: `serde_json::from_slice` of a
 //!   10,000-connection response into `make_client::models::ListConnectionsResponse` or into
 //!   the hand-written struct.
+//! - `exact_text/*`: 10,000 ids of 21 digits read into `String` fields under the decoding
+//!   policy (JSON numbers, kept digit for digit), by a plain visitor (numbers, digits lost), and
+//!   by plain serde from JSON strings (the reference).
 
 use std::hint::black_box;
 
@@ -162,10 +165,30 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
+/// Reading 10,000 ids of 21 digits into `String` fields (see `make_benches::exact`).
+fn exact_text(c: &mut Criterion) {
+    use make_benches::exact::{items_json, Plain, Policy, Visitor};
+    let numbers = items_json(BIG, false);
+    let strings = items_json(BIG, true);
+    let first = serde_json::from_slice::<Vec<Policy>>(&numbers).expect("decodes");
+    assert_eq!(first[0].uid, "100000000000000000000", "the policy keeps every digit");
+    let mut group = c.benchmark_group("exact_text");
+    group.sample_size(10);
+    for name in ordered(&["policy", "hand_written", "visitor"]) {
+        match name {
+            "policy" => group.bench_function(name, |b| b.iter(|| black_box(serde_json::from_slice::<Vec<Policy>>(black_box(&numbers)).expect("decodes")))),
+            "visitor" => group.bench_function(name, |b| b.iter(|| black_box(serde_json::from_slice::<Vec<Visitor>>(black_box(&numbers)).expect("decodes")))),
+            _ => group.bench_function(name, |b| b.iter(|| black_box(serde_json::from_slice::<Vec<Plain>>(black_box(&strings)).expect("decodes")))),
+        };
+    }
+    group.finish();
+}
+
 fn main() {
     // What `criterion_group!` + `criterion_main!` expand to, without their undocumented `pub fn`.
     let mut criterion = Criterion::default().configure_from_args();
     call(&mut criterion);
     decode(&mut criterion);
+    exact_text(&mut criterion);
     criterion.final_summary();
 }

@@ -8,6 +8,7 @@
 //!   `GET /api/v2/connections?teamId=35` with a fixed JSON body, so both clients pay exactly the
 //!   same server cost.
 //! - [`connections_json`]: a deterministic, realistic `List connections` response.
+//! - [`exact`]: three ways of reading an id into a `String` field, for the `exact_text` group.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -177,4 +178,82 @@ pub async fn serve(body: Vec<u8>) -> std::io::Result<Server> {
         }
     });
     Ok(Server { addr, base_url: format!("http://{addr}/api/v2") })
+}
+
+/// Three ways of reading a connection id into a `String` field (group `exact_text`):
+/// `make_decode::lenient` (the decoding policy: a JSON number kept as its exact text through
+/// serde_json's raw-value request), a plain `deserialize_any` visitor (takes numbers too, but
+/// serde_json gives it an `f64` beyond `u64`: digits are lost), and plain serde on ids sent as
+/// strings (what the docs promise; the reference).
+pub mod exact {
+    use std::fmt;
+
+    use serde::Deserialize;
+
+    /// An id read under the decoding policy.
+    #[derive(Debug, Deserialize)]
+    pub struct Policy {
+        /// `id`
+        pub id: i64,
+        /// `uid`
+        #[serde(deserialize_with = "make_decode::lenient")]
+        pub uid: String,
+    }
+
+    /// An id read by a plain visitor.
+    #[derive(Debug, Deserialize)]
+    pub struct Visitor {
+        /// `id`
+        pub id: i64,
+        /// `uid`
+        #[serde(deserialize_with = "any_text")]
+        pub uid: String,
+    }
+
+    /// An id sent as a string, read by plain serde.
+    #[derive(Debug, Deserialize)]
+    pub struct Plain {
+        /// `id`
+        pub id: i64,
+        /// `uid`
+        pub uid: String,
+    }
+
+    fn any_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = String;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or number")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_owned())
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+        }
+        d.deserialize_any(V)
+    }
+
+    /// `n` items whose `uid` is a 21-digit JSON number (`quoted`: a JSON string).
+    pub fn items_json(n: usize, quoted: bool) -> Vec<u8> {
+        let items: Vec<String> = (0..n)
+            .map(|i| {
+                let uid = format!("{}", 100_000_000_000_000_000_000u128 + i as u128 * 7919);
+                if quoted {
+                    format!(r#"{{"id":{i},"uid":"{uid}"}}"#)
+                } else {
+                    format!(r#"{{"id":{i},"uid":{uid}}}"#)
+                }
+            })
+            .collect();
+        format!("[{}]", items.join(",")).into_bytes()
+    }
 }

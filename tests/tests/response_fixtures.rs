@@ -158,7 +158,7 @@ fn properties(document: &Value, schema: &Value, props: &mut BTreeMap<String, Val
     }
 }
 
-fn alternatives<'a>(schema: &'a Value) -> Option<&'a Vec<Value>> {
+fn alternatives(schema: &Value) -> Option<&Vec<Value>> {
     schema.get("oneOf").or_else(|| schema.get("anyOf")).and_then(Value::as_array)
 }
 
