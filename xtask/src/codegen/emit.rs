@@ -158,5 +158,9 @@ pub fn rust_type(t: &TypeRef, models: &TokenStream) -> TokenStream {
             let inner = rust_type(inner, models);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
+        TypeRef::JsonString(inner) => {
+            let inner = rust_type(inner, models);
+            quote!(#models JsonString<#inner>)
+        }
     }
 }

@@ -439,6 +439,9 @@ pub enum TypeRef {
     Vec(Box<TypeRef>),
     /// A map with string keys.
     Map(Box<TypeRef>),
+    /// A value sent as a string that holds its JSON (Make's scenario `blueprint`): the models'
+    /// `JsonString<T>`, which encodes `T` as JSON text and decodes either form.
+    JsonString(Box<TypeRef>),
 }
 
 /// A named model type.

@@ -169,6 +169,13 @@ fn deprecation_note(description: Option<&str>) -> String {
     }
 }
 
+/// The overlay extension that marks a string holding JSON (see [`Lowerer::json_string`]).
+const JSON_STRING_EXTENSION: &str = "x-json-string";
+
+/// What a description says of a string that holds JSON.
+const JSON_STRING_PHRASES: &[&str] =
+    &["json string", "json-encoded", "json encoded", "stringified json", "json-stringified", "serialized json", "json-serialized", "string containing json", "string holding json"];
+
 /// Make's key-paging parameter: the key of the last item received.
 const CURSOR_PARAM: &str = "pg[last]";
 
@@ -444,6 +451,8 @@ enum Ty {
     Deferred(usize),
     Vec(Box<Ty>),
     Map(Box<Ty>),
+    /// JSON inside a string: see [`ir::TypeRef::JsonString`].
+    JsonString(Box<Ty>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -643,7 +652,7 @@ impl<'a> Lowerer<'a> {
         match ty {
             Ty::Deferred(d) if *d == slot => true,
             Ty::Deferred(d) => depth < 64 && self.deferred[*d].as_ref().is_some_and(|t| self.contains_deferred(t, slot, depth + 1)),
-            Ty::Vec(t) | Ty::Map(t) => self.contains_deferred(t, slot, depth),
+            Ty::Vec(t) | Ty::Map(t) | Ty::JsonString(t) => self.contains_deferred(t, slot, depth),
             _ => false,
         }
     }
@@ -864,6 +873,11 @@ impl<'a> Lowerer<'a> {
                 return Some(Ty::String);
             }
             return None;
+        }
+        if v.typ.as_deref() == Some("string") && v.enumeration.is_empty() {
+            if let Some(inner) = self.json_string(s, hint, loc, pointer) {
+                return Some(Ty::JsonString(Box::new(inner)));
+            }
         }
         match v.typ.as_deref() {
             Some("string") if v.enumeration.is_empty() => Some(string_ty(v.format.as_deref())),
@@ -1289,6 +1303,34 @@ impl<'a> Lowerer<'a> {
         (status, out)
     }
 
+    /// For a string that carries JSON: the type of that JSON. Recognised from the overlay
+    /// extension `x-json-string` (`true`: any JSON; a schema: JSON of that schema), from
+    /// `format: json` (or `json-string`), or from a description that says the string is JSON
+    /// ("JSON string", "JSON-encoded", "stringified JSON"...).
+    fn json_string(&mut self, s: &Schema, hint: &Hint, loc: &Location, pointer: &str) -> Option<Ty> {
+        match s.schema_data.extensions.get(JSON_STRING_EXTENSION) {
+            Some(serde_json::Value::Bool(false)) => return None,
+            Some(serde_json::Value::Bool(true)) => return Some(Ty::Any),
+            Some(schema) => {
+                let ptr = format!("{pointer}/{JSON_STRING_EXTENSION}");
+                return match serde_json::from_value::<ReferenceOr<Schema>>(schema.clone()) {
+                    Ok(inner) => Some(self.schema_ref(&inner, &hint.qualified("Json"), loc, &ptr)),
+                    Err(e) => {
+                        self.error(loc, &ptr, format!("`{JSON_STRING_EXTENSION}` is `true`, `false` or a schema: {e}"));
+                        Some(Ty::Any)
+                    }
+                };
+            }
+            None => {}
+        }
+        let format = View::of(s).format.map(|f| f.to_ascii_lowercase());
+        if matches!(format.as_deref(), Some("json" | "json-string")) {
+            return Some(Ty::Any);
+        }
+        let description = s.schema_data.description.as_deref().unwrap_or("").to_ascii_lowercase();
+        JSON_STRING_PHRASES.iter().any(|p| description.contains(p)).then_some(Ty::Any)
+    }
+
     /// A list of strings or of a string enum (a `*` fits in either).
     fn is_text_list(&self, ty: &Ty) -> bool {
         match ty {
@@ -1408,6 +1450,7 @@ impl<'a> Lowerer<'a> {
             Ty::Deferred(d) => self.deferred[*d].as_ref().map_or(TypeRef::Any, |t| self.type_ref(t, names)),
             Ty::Vec(t) => TypeRef::Vec(Box::new(self.type_ref(t, names))),
             Ty::Map(t) => TypeRef::Map(Box::new(self.type_ref(t, names))),
+            Ty::JsonString(t) => TypeRef::JsonString(Box::new(self.type_ref(t, names))),
         }
     }
 
@@ -1883,6 +1926,7 @@ fn variant_name(t: &TypeRef) -> String {
         TypeRef::Named(n) => n.clone(),
         TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),
         TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
+        TypeRef::JsonString(inner) => format!("{}Json", variant_name(inner)),
     }
 }
 

@@ -408,6 +408,8 @@ fn type_schema(api: &Api, t: &TypeRef, defs: &mut BTreeMap<String, Value>) -> Va
         TypeRef::SortDir => json!({"type": "string", "enum": ["asc", "desc"]}),
         TypeRef::Vec(inner) => json!({"type": "array", "items": type_schema(api, inner, defs)}),
         TypeRef::Map(inner) => json!({"type": "object", "additionalProperties": type_schema(api, inner, defs)}),
+        // `JsonString<T>` takes the value itself or a string holding its JSON; it sends the string.
+        TypeRef::JsonString(inner) => json!({"anyOf": [type_schema(api, inner, defs), {"type": "string", "contentMediaType": "application/json"}]}),
         TypeRef::Named(n) => {
             if !defs.contains_key(n) {
                 // Placeholder first: a recursive type refers to itself.

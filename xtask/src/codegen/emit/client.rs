@@ -556,7 +556,7 @@ fn example_value(api: &Api, t: &TypeRef, defaults: &BTreeSet<String>) -> Option<
         TypeRef::Number { .. } => "1.0".into(),
         TypeRef::Boolean => "true".into(),
         TypeRef::Vec(_) => "Vec::<String>::new()".into(),
-        TypeRef::Map(_) | TypeRef::Any | TypeRef::DateTime | TypeRef::Date => "Default::default()".into(),
+        TypeRef::Map(_) | TypeRef::Any | TypeRef::DateTime | TypeRef::Date | TypeRef::JsonString(_) => "Default::default()".into(),
         TypeRef::SortDir => "make_runtime::SortDir::Asc".into(),
         TypeRef::Named(n) => match api.type_def(n).map(|t| &t.kind) {
             Some(TypeKind::Enum { .. }) => "\"value\".into()".into(),
