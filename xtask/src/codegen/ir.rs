@@ -560,7 +560,35 @@ impl Group {
     }
 }
 
+impl TypeRef {
+    /// Whether this type is or holds a [`TypeRef::JsonString`].
+    pub fn has_json_string(&self) -> bool {
+        match self {
+            TypeRef::JsonString(_) => true,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.has_json_string(),
+            _ => false,
+        }
+    }
+}
+
 impl Api {
+    /// Whether any model, parameter or body uses `JsonString` (the models then re-export it).
+    pub fn uses_json_string(&self) -> bool {
+        let in_types = self.types.iter().any(|t| match &t.kind {
+            TypeKind::Struct { fields, flatten, extra } => {
+                fields.iter().any(|f| f.ty.has_json_string()) || flatten.iter().any(|f| f.ty.has_json_string()) || extra.as_ref().is_some_and(TypeRef::has_json_string)
+            }
+            TypeKind::Union { variants } => variants.iter().any(|v| v.ty.has_json_string()),
+            TypeKind::Enum { .. } => false,
+        });
+        in_types
+            || self.operations().any(|(_, o)| {
+                o.params.iter().any(|p| p.ty.has_json_string())
+                    || matches!(&o.body, Some(RequestBody { kind: BodyKind::Json(t), .. }) if t.has_json_string())
+                    || matches!(&o.response.kind, ResponseKind::Json(t) if t.has_json_string())
+            })
+    }
+
     /// The handles directly under `parent` (under the client for `None`), in the docs' order.
     pub fn children<'a>(&'a self, parent: Option<&'a Group>) -> impl Iterator<Item = &'a Group> + 'a {
         let prefix: &[String] = parent.map_or(&[], |p| &p.path);

@@ -25,7 +25,10 @@ pub fn emit(api: &Api) -> Vec<OutputFile> {
         super::format_items(quote! { #(#types)* })
     });
     let scope = scope_enum(api);
-    let head = format_file(&header(api, "//"), quote! { #crate_doc #scope });
+    let json_string = api.uses_json_string().then(|| quote! {
+        pub use ::make_runtime::JsonString;
+    });
+    let head = format_file(&header(api, "//"), quote! { #crate_doc #json_string #scope });
     let contents = format!("{head}{}", formatted.concat());
     vec![OutputFile { path: format!("{}/src/lib.rs", api.models_crate), contents }]
 }
