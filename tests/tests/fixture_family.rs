@@ -81,7 +81,7 @@ fn nested_sections_become_nested_handles() {
     assert_eq!(
         handles,
         [
-            ("scenarios".to_string(), "Scenarios", 3),
+            ("scenarios".to_string(), "Scenarios", 4),
             ("scenarios.logs".into(), "ScenarioLogs", 2),
             ("sdk_apps".into(), "SdkApps", 0),
             ("sdk_apps.rpcs".into(), "SdkAppRpcs", 1),
@@ -93,7 +93,7 @@ fn nested_sections_become_nested_handles() {
     let ids: Vec<&str> = api.operations().map(|(_, o)| o.id.as_str()).collect();
     assert_eq!(
         ids,
-        ["scenarios.list", "scenarios.get_logs", "scenarios.start", "scenarios.logs.list", "scenarios.logs.get", "sdk_apps.rpcs.list", "users.me.api_tokens.list", "users.me.api_tokens.create"]
+        ["scenarios.list", "scenarios.create", "scenarios.get_logs", "scenarios.start", "scenarios.logs.list", "scenarios.logs.get", "sdk_apps.rpcs.list", "users.me.api_tokens.list", "users.me.api_tokens.create"]
     );
     let files: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).filter(|p| p.starts_with("nested-sections-client/src/")).collect();
     assert_eq!(

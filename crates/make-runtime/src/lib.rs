@@ -41,6 +41,7 @@ pub mod base64;
 pub mod catalogue;
 mod client;
 mod error;
+mod json_string;
 pub mod multipart;
 mod paginate;
 mod rate_limit;
@@ -85,6 +86,7 @@ pub mod middleware {
 
 pub use client::{ApiInfo, Client, ClientBuilder, Operation};
 pub use error::{ApiError, Error, ErrorCode, SubError};
+pub use json_string::JsonString;
 pub use paginate::{cursor_key, paginate, paginate_cursor, total_count, CursorPage, Page, SortDir};
 pub use rate_limit::{Plan, RateLimit};
 pub use base64::Base64;

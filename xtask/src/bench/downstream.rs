@@ -145,7 +145,7 @@ pub(super) fn section(ctx: &mut Ctx) -> Result<(), String> {
     let mut d = String::from("## 5. What a downstream crate pays to compile our crates\n\n");
     let _ = writeln!(
         d,
-        "A workspace outside the repository (`target/bench/downstream/ws`) with the generated crates of the {} ({} + {} lines of Rust in `{}` + `{}`) and a binary crate calling one operation (`{}`). Its third-party dependencies are built once; each clean build follows `cargo clean -p` of `make-runtime`, `{}`, `{}` and the binary. {runs} round(s); medians. CPU is user + system time of all processes: on a loaded machine the steadier figure; on an idle 2-core machine the wall time is about half of it or a little more (the crates build one after the other).\n",
+        "A workspace outside the repository (`target/bench/downstream/ws`) with the generated crates of the {} ({} + {} lines of Rust in `{}` + `{}`) and a binary crate calling one operation (`{}`). Its third-party dependencies are built once; each clean build follows `cargo clean -p` of `make-runtime`, `{}`, `{}` and the binary. {runs} round(s); medians. CPU is user + system time of all processes: on a loaded machine the steadier figure; on an idle 2-core machine the wall time lies between half of it and all of it (rustc works on one crate at a time here, on up to two threads).\n",
         s.label,
         lines(&s.models),
         lines(&s.client),

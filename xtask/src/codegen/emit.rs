@@ -102,7 +102,11 @@ pub fn defaultable(api: &Api) -> std::collections::BTreeSet<String> {
         let before = set.len();
         for t in &api.types {
             if let TypeKind::Struct { fields, flatten, .. } = &t.kind {
-                let has = |ty: &TypeRef| !matches!(ty, TypeRef::Named(n) if !set.contains(n));
+                // `JsonString<T>` has a default when `T` has.
+                let has = |ty: &TypeRef| match ty {
+                    TypeRef::JsonString(inner) => !matches!(&**inner, TypeRef::Named(n) if !set.contains(n)),
+                    ty => !matches!(ty, TypeRef::Named(n) if !set.contains(n)),
+                };
                 if fields.iter().all(|f| f.is_option() || has(&f.ty)) && flatten.iter().all(|f| has(&f.ty)) {
                     set.insert(t.name.clone());
                 }

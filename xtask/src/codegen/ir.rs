@@ -578,7 +578,7 @@ impl Api {
             TypeKind::Struct { fields, flatten, extra } => {
                 fields.iter().any(|f| f.ty.has_json_string()) || flatten.iter().any(|f| f.ty.has_json_string()) || extra.as_ref().is_some_and(TypeRef::has_json_string)
             }
-            TypeKind::Union { variants } => variants.iter().any(|v| v.ty.has_json_string()),
+            TypeKind::Union { variants, .. } => variants.iter().any(|v| v.ty.has_json_string()),
             TypeKind::Enum { .. } => false,
         });
         in_types

@@ -1314,7 +1314,7 @@ impl<'a> Lowerer<'a> {
             Some(schema) => {
                 let ptr = format!("{pointer}/{JSON_STRING_EXTENSION}");
                 return match serde_json::from_value::<ReferenceOr<Schema>>(schema.clone()) {
-                    Ok(inner) => Some(self.schema_ref(&inner, &hint.qualified("Json"), loc, &ptr)),
+                    Ok(inner) => Some(self.schema_ref(&inner, hint, loc, &ptr)),
                     Err(e) => {
                         self.error(loc, &ptr, format!("`{JSON_STRING_EXTENSION}` is `true`, `false` or a schema: {e}"));
                         Some(Ty::Any)
