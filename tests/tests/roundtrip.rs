@@ -171,6 +171,8 @@ fn json_of(api: &'static Api, ty: &TypeRef, depth: u32) -> BoxedStrategy<Value> 
             .prop_map(|m| Value::Object(m.into_iter().collect()))
             .boxed(),
         TypeRef::Named(name) => named(api, api.type_def(name).unwrap_or_else(|| panic!("{}: no type `{name}`", api.name)), depth),
+        // A string holding the value's JSON, as `JsonString` writes it back.
+        TypeRef::JsonString(inner) => json_of(api, inner, depth).prop_map(|v| Value::String(v.to_string())).boxed(),
     }
 }
 
