@@ -86,9 +86,16 @@ impl Harness {
         let server = MockServer::start().await;
         let reply = Reply::default();
         Mock::given(wiremock::matchers::any()).respond_with(reply.clone()).mount(&server).await;
-        let uri = server.uri();
-        let client = Client::build(api, |b| configure(b.base_url(uri).allow_insecure_http().retry_policy(RetryPolicy::none())));
-        Harness { api, document: apis::document(api), server, reply, client, seen: 0 }
+        let client = Client::build(api, |b| b);
+        let mut h = Harness { api, document: apis::document(api), server, reply, client, seen: 0 };
+        h.set_client(configure);
+        h
+    }
+
+    /// Sends the next calls through a client set up by `configure`, to the same server.
+    fn set_client(&mut self, configure: impl FnOnce(make_runtime::ClientBuilder<make_runtime::Client>) -> make_runtime::ClientBuilder<make_runtime::Client>) {
+        let uri = self.server.uri();
+        self.client = Client::build(self.api, |b| configure(b.base_url(uri).allow_insecure_http().retry_policy(RetryPolicy::none())));
     }
 
     /// Calls `op` with `args` while the server answers `status`, `content_type`, `body`; returns
@@ -315,21 +322,23 @@ async fn declared_scopes_refuse_operations_before_sending() {
     let mut problems = Vec::new();
     let mut gen = Gen::new(seed());
     for api in APIS {
-        let document = apis::document(api);
+        let mut h = Harness::start(api).await;
+        let document = h.document.clone();
         gen.reserved_segments = operation::literal_segments(&document);
-        for op in apis::operations(api).into_iter().filter(|o| !o.scopes.is_empty()) {
-            let args = operation::arguments(&mut gen, &document, &op, 0);
-            let others: Vec<&str> = apis::operations(api).iter().flat_map(|o| o.scopes.iter().copied()).filter(|s| !op.scopes.contains(s)).collect();
-            let mut h = Harness::with_client(api, |b| b.scopes(others.clone())).await;
-            let (result, wire) = h.exchange(&op, args.clone(), 200, "application/json", b"{}").await;
+        let all = apis::operations(api);
+        for op in all.iter().filter(|o| !o.scopes.is_empty()) {
+            let args = operation::arguments(&mut gen, &document, op, 0);
+            let others: Vec<&str> = all.iter().flat_map(|o| o.scopes.iter().copied()).filter(|s| !op.scopes.contains(s)).collect();
+            h.set_client(|b| b.scopes(others.clone()));
+            let (result, wire) = h.exchange(op, args.clone(), 200, "application/json", b"{}").await;
             match (&result, &wire) {
                 (Err(CatalogueError::Call(Error::MissingScope { operation, missing })), None) if *operation == op.id && missing.iter().map(String::as_str).eq(op.scopes.iter().copied()) => {}
                 _ => problems.push(format!("[{api}] {} without {:?}: expected MissingScope and nothing sent, got {result:?}, sent {}", op.id, op.scopes, wire.is_some())),
             }
-            let mut h = Harness::with_client(api, |b| b.scopes(op.scopes.to_vec())).await;
-            let (status, content) = operation::success_response(&document, &op);
+            h.set_client(|b| b.scopes(op.scopes.to_vec()));
+            let (status, content) = operation::success_response(&document, op);
             let body = operation::response_body(&mut gen, &document, &content);
-            let (_, wire) = h.exchange(&op, args, status, content.as_ref().map_or("", |c| c.0.as_str()), &body).await;
+            let (_, wire) = h.exchange(op, args, status, content.as_ref().map_or("", |c| c.0.as_str()), &body).await;
             if wire.is_none() {
                 problems.push(format!("[{api}] {} with its scopes {:?} was not sent", op.id, op.scopes));
             }

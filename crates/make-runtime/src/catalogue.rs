@@ -41,6 +41,10 @@ pub enum CatalogueError {
     Call(#[from] Error),
 }
 
+/// The future of one operation's call, boxed so that a catalogue's `call` stays small however
+/// many operations it dispatches to.
+pub type CallFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Value, CatalogueError>> + Send + 'a>>;
+
 /// The JSON arguments of one call, taken out one by one by the generated `call`.
 #[derive(Debug)]
 pub struct Arguments {

@@ -262,255 +262,349 @@ pub async fn call(
     args: ::serde_json::Value,
 ) -> ::std::result::Result<::serde_json::Value, CatalogueError> {
     match id {
-        "files.delete" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "files.delete",
-                args,
-            )?;
-            let request = client
-                .files()
-                .delete(args.required::<::std::string::String>("id")?);
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(request.send().await)
-        }
-        "files.download" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "files.download",
-                args,
-            )?;
-            let request = client
-                .files()
-                .download(args.required::<::std::string::String>("id")?);
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(request.send().await)
-        }
-        "files.list" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "files.list",
-                args,
-            )?;
-            let mut request = client.files().list();
-            if let ::std::option::Option::Some(value) = args
-                .optional::<::std::string::String>("parent")?
-            {
-                request = request.parent(value);
-            }
-            if let ::std::option::Option::Some(value) = args.optional::<i64>("page")? {
-                request = request.page(value);
-            }
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "record_types.get" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "record_types.get",
-                args,
-            )?;
-            let request = client
-                .record_types()
-                .get(args.required::<::std::string::String>("name")?);
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "record_types.list" => {
-            let args = ::make_runtime::catalogue::Arguments::new(
-                "record_types.list",
-                args,
-            )?;
-            let request = client.record_types().list();
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "records.create" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "records.create",
-                args,
-            )?;
-            let request = client
-                .records()
-                .create(
-                    args.required::<::std::string::String>("recordType")?,
-                    args
-                        .optional::<
-                            ::std::collections::BTreeMap<
-                                ::std::string::String,
-                                ::serde_json::Value,
-                            >,
-                        >("body")?
-                        .unwrap_or_default(),
-                );
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "records.delete" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "records.delete",
-                args,
-            )?;
-            let request = client
-                .records()
-                .delete(
-                    args.required::<::std::string::String>("recordType")?,
-                    args.required::<::std::string::String>("id")?,
-                );
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(request.send().await)
-        }
-        "records.get" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "records.get",
-                args,
-            )?;
-            let request = client
-                .records()
-                .get(
-                    args.required::<::std::string::String>("recordType")?,
-                    args.required::<::std::string::String>("id")?,
-                );
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "records.query" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "records.query",
-                args,
-            )?;
-            let mut request = client
-                .records()
-                .query(
-                    args.required::<::std::string::String>("recordType")?,
-                    args.optional::<crate::models::Filter>("body")?.unwrap_or_default(),
-                );
-            if let ::std::option::Option::Some(value) = args.optional::<i64>("offset")? {
-                request = request.offset(value);
-            }
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "records.update" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "records.update",
-                args,
-            )?;
-            let request = client
-                .records()
-                .update(
-                    args.required::<::std::string::String>("recordType")?,
-                    args.required::<::std::string::String>("id")?,
-                    args
-                        .optional::<
-                            ::std::collections::BTreeMap<
-                                ::std::string::String,
-                                ::serde_json::Value,
-                            >,
-                        >("body")?
-                        .unwrap_or_default(),
-                );
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "uploads.append_chunk" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "uploads.append_chunk",
-                args,
-            )?;
-            let request = client
-                .uploads()
-                .append_chunk(
-                    args.required::<::std::string::String>("session-id")?,
-                    args.required::<i64>("offset")?,
-                    args.required_bytes("body")?,
-                );
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "uploads.finish" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "uploads.finish",
-                args,
-            )?;
-            let request = client
-                .uploads()
-                .finish(
-                    args.required::<::std::string::String>("session-id")?,
-                    args.required_bytes("body")?,
-                );
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "uploads.open_slot" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "uploads.open_slot",
-                args,
-            )?;
-            let request = client
-                .uploads()
-                .open_slot(args.required::<crate::models::OpenUploadSlotBody>("body")?);
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "uploads.start" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "uploads.start",
-                args,
-            )?;
-            let request = client
-                .uploads()
-                .start(
-                    args.required::<::std::string::String>("session-id")?,
-                    args.required_bytes("body")?,
-                );
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "webhooks.attach" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "webhooks.attach",
-                args,
-            )?;
-            let request = client
-                .webhooks()
-                .attach(args.required::<crate::models::AttachWebhookBody>("body")?);
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "webhooks.detach" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "webhooks.detach",
-                args,
-            )?;
-            let request = client
-                .webhooks()
-                .detach(args.required::<::std::string::String>("id")?);
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(request.send().await)
-        }
+        "files.delete" => call_files_delete(client, args).await,
+        "files.download" => call_files_download(client, args).await,
+        "files.list" => call_files_list(client, args).await,
+        "record_types.get" => call_record_types_get(client, args).await,
+        "record_types.list" => call_record_types_list(client, args).await,
+        "records.create" => call_records_create(client, args).await,
+        "records.delete" => call_records_delete(client, args).await,
+        "records.get" => call_records_get(client, args).await,
+        "records.query" => call_records_query(client, args).await,
+        "records.update" => call_records_update(client, args).await,
+        "uploads.append_chunk" => call_uploads_append_chunk(client, args).await,
+        "uploads.finish" => call_uploads_finish(client, args).await,
+        "uploads.open_slot" => call_uploads_open_slot(client, args).await,
+        "uploads.start" => call_uploads_start(client, args).await,
+        "webhooks.attach" => call_webhooks_attach(client, args).await,
+        "webhooks.detach" => call_webhooks_detach(client, args).await,
         _ => ::std::result::Result::Err(CatalogueError::UnknownOperation(id.to_owned())),
     }
+}
+///Calls `files.delete` (`DELETE /files/{id}`).
+fn call_files_delete(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new("files.delete", args)?;
+        let request = client
+            .files()
+            .delete(args.required::<::std::string::String>("id")?);
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(request.send().await)
+    })
+}
+///Calls `files.download` (`GET /files/{id}`).
+fn call_files_download(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "files.download",
+            args,
+        )?;
+        let request = client
+            .files()
+            .download(args.required::<::std::string::String>("id")?);
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(request.send().await)
+    })
+}
+///Calls `files.list` (`GET /files`).
+fn call_files_list(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new("files.list", args)?;
+        let mut request = client.files().list();
+        if let ::std::option::Option::Some(value) = args
+            .optional::<::std::string::String>("parent")?
+        {
+            request = request.parent(value);
+        }
+        if let ::std::option::Option::Some(value) = args.optional::<i64>("page")? {
+            request = request.page(value);
+        }
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `record_types.get` (`GET /recordTypes/{name}`).
+fn call_record_types_get(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "record_types.get",
+            args,
+        )?;
+        let request = client
+            .record_types()
+            .get(args.required::<::std::string::String>("name")?);
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `record_types.list` (`GET /recordTypes`).
+fn call_record_types_list(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let args = ::make_runtime::catalogue::Arguments::new("record_types.list", args)?;
+        let request = client.record_types().list();
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `records.create` (`POST /{recordType}`).
+fn call_records_create(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "records.create",
+            args,
+        )?;
+        let request = client
+            .records()
+            .create(
+                args.required::<::std::string::String>("recordType")?,
+                args
+                    .optional::<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::serde_json::Value,
+                        >,
+                    >("body")?
+                    .unwrap_or_default(),
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `records.delete` (`DELETE /{recordType}/{id}`).
+fn call_records_delete(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "records.delete",
+            args,
+        )?;
+        let request = client
+            .records()
+            .delete(
+                args.required::<::std::string::String>("recordType")?,
+                args.required::<::std::string::String>("id")?,
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(request.send().await)
+    })
+}
+///Calls `records.get` (`GET /{recordType}/{id}`).
+fn call_records_get(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new("records.get", args)?;
+        let request = client
+            .records()
+            .get(
+                args.required::<::std::string::String>("recordType")?,
+                args.required::<::std::string::String>("id")?,
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `records.query` (`POST /{recordType}/query`).
+fn call_records_query(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new("records.query", args)?;
+        let mut request = client
+            .records()
+            .query(
+                args.required::<::std::string::String>("recordType")?,
+                args.optional::<crate::models::Filter>("body")?.unwrap_or_default(),
+            );
+        if let ::std::option::Option::Some(value) = args.optional::<i64>("offset")? {
+            request = request.offset(value);
+        }
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `records.update` (`PATCH /{recordType}/{id}`).
+fn call_records_update(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "records.update",
+            args,
+        )?;
+        let request = client
+            .records()
+            .update(
+                args.required::<::std::string::String>("recordType")?,
+                args.required::<::std::string::String>("id")?,
+                args
+                    .optional::<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::serde_json::Value,
+                        >,
+                    >("body")?
+                    .unwrap_or_default(),
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `uploads.append_chunk` (`POST /files/upload/append`).
+fn call_uploads_append_chunk(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "uploads.append_chunk",
+            args,
+        )?;
+        let request = client
+            .uploads()
+            .append_chunk(
+                args.required::<::std::string::String>("session-id")?,
+                args.required::<i64>("offset")?,
+                args.required_bytes("body")?,
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `uploads.finish` (`POST /files/upload/finish`).
+fn call_uploads_finish(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "uploads.finish",
+            args,
+        )?;
+        let request = client
+            .uploads()
+            .finish(
+                args.required::<::std::string::String>("session-id")?,
+                args.required_bytes("body")?,
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `uploads.open_slot` (`POST /files/upload/openSlot`).
+fn call_uploads_open_slot(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "uploads.open_slot",
+            args,
+        )?;
+        let request = client
+            .uploads()
+            .open_slot(args.required::<crate::models::OpenUploadSlotBody>("body")?);
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `uploads.start` (`POST /files/upload/start`).
+fn call_uploads_start(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new("uploads.start", args)?;
+        let request = client
+            .uploads()
+            .start(
+                args.required::<::std::string::String>("session-id")?,
+                args.required_bytes("body")?,
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `webhooks.attach` (`POST /webhooks`).
+fn call_webhooks_attach(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "webhooks.attach",
+            args,
+        )?;
+        let request = client
+            .webhooks()
+            .attach(args.required::<crate::models::AttachWebhookBody>("body")?);
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `webhooks.detach` (`DELETE /webhooks/{id}`).
+fn call_webhooks_detach(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "webhooks.detach",
+            args,
+        )?;
+        let request = client
+            .webhooks()
+            .detach(args.required::<::std::string::String>("id")?);
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(request.send().await)
+    })
 }
 /// Decodes a response body of the operation `id` with its generated response type and
 /// encodes it back to JSON, as [`call`] would return it. A non-2xx status is decoded

@@ -197,233 +197,300 @@ pub async fn call(
     args: ::serde_json::Value,
 ) -> ::std::result::Result<::serde_json::Value, CatalogueError> {
     match id {
-        "connections.create" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "connections.create",
-                args,
-            )?;
-            let request = client
-                .connections()
-                .create(
-                    args.required::<i64>("teamId")?,
-                    args
-                        .optional::<crate::models::CreateConnectionBody>("body")?
-                        .unwrap_or_default(),
-                );
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "connections.delete" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "connections.delete",
-                args,
-            )?;
-            let mut request = client
-                .connections()
-                .delete(args.required::<i64>("connectionId")?);
-            if let ::std::option::Option::Some(value) = args
-                .optional::<bool>("confirmed")?
-            {
-                request = request.confirmed(value);
-            }
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "connections.get" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "connections.get",
-                args,
-            )?;
-            let mut request = client
-                .connections()
-                .get(args.required::<i64>("connectionId")?);
-            if let ::std::option::Option::Some(value) = args
-                .optional::<
-                    ::std::vec::Vec<crate::models::GetConnectionDetailsCol>,
-                >("cols[]")?
-            {
-                request = request.cols(value);
-            }
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "connections.list" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "connections.list",
-                args,
-            )?;
-            let mut request = client.connections().list(args.required::<i64>("teamId")?);
-            if let ::std::option::Option::Some(value) = args
-                .optional::<::std::vec::Vec<::std::string::String>>("type[]")?
-            {
-                request = request.types(value);
-            }
-            for (name, value) in args
-                .named::<::std::vec::Vec<::std::string::String>>("<connectionType>[]")?
-            {
-                request = request.connection_type(name, value);
-            }
-            if let ::std::option::Option::Some(value) = args
-                .optional::<
-                    ::std::vec::Vec<crate::models::ListConnectionsCol>,
-                >("cols[]")?
-            {
-                request = request.cols(value);
-            }
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
+        "connections.create" => call_connections_create(client, args).await,
+        "connections.delete" => call_connections_delete(client, args).await,
+        "connections.get" => call_connections_get(client, args).await,
+        "connections.list" => call_connections_list(client, args).await,
         "connections.list_updatable_parameters" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "connections.list_updatable_parameters",
-                args,
-            )?;
-            let request = client
-                .connections()
-                .list_updatable_parameters(args.required::<i64>("connectionId")?);
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
+            call_connections_list_updatable_parameters(client, args).await
         }
-        "connections.rename" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "connections.rename",
-                args,
-            )?;
-            let mut request = client
-                .connections()
-                .rename(
-                    args.required::<i64>("connectionId")?,
-                    args
-                        .optional::<crate::models::RenameConnectionBody>("body")?
-                        .unwrap_or_default(),
-                );
-            if let ::std::option::Option::Some(value) = args
-                .optional::<
-                    ::std::vec::Vec<crate::models::RenameConnectionCol>,
-                >("cols[]")?
-            {
-                request = request.cols(value);
-            }
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "connections.update" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "connections.update",
-                args,
-            )?;
-            let request = client
-                .connections()
-                .update(
-                    args.required::<i64>("connectionId")?,
-                    args
-                        .optional::<
-                            ::std::collections::BTreeMap<
-                                ::std::string::String,
-                                ::serde_json::Value,
-                            >,
-                        >("body")?
-                        .unwrap_or_default(),
-                );
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "connections.verify" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "connections.verify",
-                args,
-            )?;
-            let request = client
-                .connections()
-                .verify(args.required::<i64>("connectionId")?);
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "connections.verify_scoped" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "connections.verify_scoped",
-                args,
-            )?;
-            let request = client
-                .connections()
-                .verify_scoped(
-                    args.required::<i64>("connectionId")?,
-                    args
-                        .optional::<crate::models::VerifyConnectionScopedBody>("body")?
-                        .unwrap_or_default(),
-                );
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "data_stores.create" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "data_stores.create",
-                args,
-            )?;
-            let request = client
-                .data_stores()
-                .create(args.required::<crate::models::CreateDataStoreBody>("body")?);
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
-        "data_stores.list" => {
-            let mut args = ::make_runtime::catalogue::Arguments::new(
-                "data_stores.list",
-                args,
-            )?;
-            let mut request = client.data_stores().list(args.required::<i64>("teamId")?);
-            if let ::std::option::Option::Some(value) = args
-                .optional::<::std::vec::Vec<crate::models::ListDataStoresCol>>("cols[]")?
-            {
-                request = request.cols(value);
-            }
-            if let ::std::option::Option::Some(value) = args
-                .optional::<crate::models::ListDataStoresSortBy>("pg[sortBy]")?
-            {
-                request = request.sort_by(value);
-            }
-            if let ::std::option::Option::Some(value) = args
-                .optional::<i64>("pg[offset]")?
-            {
-                request = request.offset(value);
-            }
-            if let ::std::option::Option::Some(value) = args
-                .optional::<::make_runtime::SortDir>("pg[sortDir]")?
-            {
-                request = request.sort_dir(value);
-            }
-            if let ::std::option::Option::Some(value) = args
-                .optional::<i64>("pg[limit]")?
-            {
-                request = request.limit(value);
-            }
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(
-                request.send().await.map(::make_runtime::catalogue::Json),
-            )
-        }
+        "connections.rename" => call_connections_rename(client, args).await,
+        "connections.update" => call_connections_update(client, args).await,
+        "connections.verify" => call_connections_verify(client, args).await,
+        "connections.verify_scoped" => call_connections_verify_scoped(client, args).await,
+        "data_stores.create" => call_data_stores_create(client, args).await,
+        "data_stores.list" => call_data_stores_list(client, args).await,
         _ => ::std::result::Result::Err(CatalogueError::UnknownOperation(id.to_owned())),
     }
+}
+///Calls `connections.create` (`POST /connections`).
+fn call_connections_create(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "connections.create",
+            args,
+        )?;
+        let request = client
+            .connections()
+            .create(
+                args.required::<i64>("teamId")?,
+                args
+                    .optional::<crate::models::CreateConnectionBody>("body")?
+                    .unwrap_or_default(),
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `connections.delete` (`DELETE /connections/{connectionId}`).
+fn call_connections_delete(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "connections.delete",
+            args,
+        )?;
+        let mut request = client
+            .connections()
+            .delete(args.required::<i64>("connectionId")?);
+        if let ::std::option::Option::Some(value) = args.optional::<bool>("confirmed")? {
+            request = request.confirmed(value);
+        }
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `connections.get` (`GET /connections/{connectionId}`).
+fn call_connections_get(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "connections.get",
+            args,
+        )?;
+        let mut request = client
+            .connections()
+            .get(args.required::<i64>("connectionId")?);
+        if let ::std::option::Option::Some(value) = args
+            .optional::<
+                ::std::vec::Vec<crate::models::GetConnectionDetailsCol>,
+            >("cols[]")?
+        {
+            request = request.cols(value);
+        }
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `connections.list` (`GET /connections`).
+fn call_connections_list(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "connections.list",
+            args,
+        )?;
+        let mut request = client.connections().list(args.required::<i64>("teamId")?);
+        if let ::std::option::Option::Some(value) = args
+            .optional::<::std::vec::Vec<::std::string::String>>("type[]")?
+        {
+            request = request.types(value);
+        }
+        for (name, value) in args
+            .named::<::std::vec::Vec<::std::string::String>>("<connectionType>[]")?
+        {
+            request = request.connection_type(name, value);
+        }
+        if let ::std::option::Option::Some(value) = args
+            .optional::<::std::vec::Vec<crate::models::ListConnectionsCol>>("cols[]")?
+        {
+            request = request.cols(value);
+        }
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `connections.list_updatable_parameters` (`GET /connections/{connectionId}/editable-data-schema`).
+fn call_connections_list_updatable_parameters(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "connections.list_updatable_parameters",
+            args,
+        )?;
+        let request = client
+            .connections()
+            .list_updatable_parameters(args.required::<i64>("connectionId")?);
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `connections.rename` (`PATCH /connections/{connectionId}`).
+fn call_connections_rename(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "connections.rename",
+            args,
+        )?;
+        let mut request = client
+            .connections()
+            .rename(
+                args.required::<i64>("connectionId")?,
+                args
+                    .optional::<crate::models::RenameConnectionBody>("body")?
+                    .unwrap_or_default(),
+            );
+        if let ::std::option::Option::Some(value) = args
+            .optional::<::std::vec::Vec<crate::models::RenameConnectionCol>>("cols[]")?
+        {
+            request = request.cols(value);
+        }
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `connections.update` (`POST /connections/{connectionId}/set-data`).
+fn call_connections_update(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "connections.update",
+            args,
+        )?;
+        let request = client
+            .connections()
+            .update(
+                args.required::<i64>("connectionId")?,
+                args
+                    .optional::<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::serde_json::Value,
+                        >,
+                    >("body")?
+                    .unwrap_or_default(),
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `connections.verify` (`POST /connections/{connectionId}/test`).
+fn call_connections_verify(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "connections.verify",
+            args,
+        )?;
+        let request = client.connections().verify(args.required::<i64>("connectionId")?);
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `connections.verify_scoped` (`POST /connections/{connectionId}/scoped`).
+fn call_connections_verify_scoped(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "connections.verify_scoped",
+            args,
+        )?;
+        let request = client
+            .connections()
+            .verify_scoped(
+                args.required::<i64>("connectionId")?,
+                args
+                    .optional::<crate::models::VerifyConnectionScopedBody>("body")?
+                    .unwrap_or_default(),
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `data_stores.create` (`POST /data-stores`).
+fn call_data_stores_create(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "data_stores.create",
+            args,
+        )?;
+        let request = client
+            .data_stores()
+            .create(args.required::<crate::models::CreateDataStoreBody>("body")?);
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `data_stores.list` (`GET /data-stores`).
+fn call_data_stores_list(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "data_stores.list",
+            args,
+        )?;
+        let mut request = client.data_stores().list(args.required::<i64>("teamId")?);
+        if let ::std::option::Option::Some(value) = args
+            .optional::<::std::vec::Vec<crate::models::ListDataStoresCol>>("cols[]")?
+        {
+            request = request.cols(value);
+        }
+        if let ::std::option::Option::Some(value) = args
+            .optional::<crate::models::ListDataStoresSortBy>("pg[sortBy]")?
+        {
+            request = request.sort_by(value);
+        }
+        if let ::std::option::Option::Some(value) = args.optional::<i64>("pg[offset]")? {
+            request = request.offset(value);
+        }
+        if let ::std::option::Option::Some(value) = args
+            .optional::<::make_runtime::SortDir>("pg[sortDir]")?
+        {
+            request = request.sort_dir(value);
+        }
+        if let ::std::option::Option::Some(value) = args.optional::<i64>("pg[limit]")? {
+            request = request.limit(value);
+        }
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
 }
 /// Decodes a response body of the operation `id` with its generated response type and
 /// encodes it back to JSON, as [`call`] would return it. A non-2xx status is decoded

@@ -37,7 +37,13 @@ fn catalogue_rs(api: &Api) -> TokenStream {
     let ops = sorted(api);
     let defaults = super::defaultable(api);
     let infos = ops.iter().map(|(g, o)| info(api, g, o, &defaults));
-    let calls = ops.iter().map(|(g, o)| call_arm(api, g, o, &defaults));
+    let names = call_fn_names(&ops);
+    let calls = ops.iter().map(|(_, o)| {
+        let id = &o.id;
+        let f = &names[&o.id];
+        quote!(#id => #f(client, args).await,)
+    });
+    let call_fns = ops.iter().map(|(g, o)| call_fn(api, g, o, &names[&o.id], &defaults));
     let decodes = ops.iter().map(|(_, o)| decode_arm(o));
     let count = ops.len();
     let doc = format!(
@@ -110,6 +116,8 @@ fn catalogue_rs(api: &Api) -> TokenStream {
                 _ => ::std::result::Result::Err(CatalogueError::UnknownOperation(id.to_owned())),
             }
         }
+
+        #(#call_fns)*
 
         /// Decodes a response body of the operation `id` with its generated response type and
         /// encodes it back to JSON, as [`call`] would return it. A non-2xx status is decoded
@@ -192,7 +200,27 @@ fn handle(g: &Group) -> TokenStream {
     quote!(client #(.#accessors())*)
 }
 
-fn call_arm(api: &Api, g: &Group, o: &Operation, defaults: &BTreeSet<String>) -> TokenStream {
+/// `call_scenarios_logs_list`: the name of the function that calls each operation, by id (a
+/// number is appended where two ids would give the same name).
+fn call_fn_names(ops: &[(&Group, &Operation)]) -> BTreeMap<String, syn::Ident> {
+    let mut taken = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for (_, o) in ops {
+        let base: String = o.id.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+        let mut name = format!("call_{base}");
+        let mut n = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("call_{base}_{n}");
+            n += 1;
+        }
+        out.insert(o.id.clone(), ident(&name));
+    }
+    out
+}
+
+/// One operation's call, boxed: `call` awaits only a pointer, so its state machine stays small
+/// and each operation compiles as a function of its own.
+fn call_fn(api: &Api, g: &Group, o: &Operation, name: &syn::Ident, defaults: &BTreeSet<String>) -> TokenStream {
     let models = quote!(crate::models::);
     let id = &o.id;
     let method = ident(&o.method_name);
@@ -269,12 +297,16 @@ fn call_arm(api: &Api, g: &Group, o: &Operation, defaults: &BTreeSet<String>) ->
             };
         },
     };
+    let doc = format!("Calls `{id}` (`{} {}`).", o.http_method, o.path);
     quote! {
-        #id => {
-            let #args_mut args = ::make_runtime::catalogue::Arguments::new(#id, args)?;
-            #build
-            args.finish()?;
-            ::make_runtime::catalogue::response_json(#sent #wrap)
+        #[doc = #doc]
+        fn #name(client: &crate::Client, args: ::serde_json::Value) -> ::make_runtime::catalogue::CallFuture<'_> {
+            ::std::boxed::Box::pin(async move {
+                let #args_mut args = ::make_runtime::catalogue::Arguments::new(#id, args)?;
+                #build
+                args.finish()?;
+                ::make_runtime::catalogue::response_json(#sent #wrap)
+            })
         }
     }
 }
