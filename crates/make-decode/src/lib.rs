@@ -222,6 +222,11 @@ impl<'de> Deserialize<'de> for RawText<'de> {
 /// Classifies one JSON value from its text (whitespace already trimmed by serde_json).
 fn from_json_text(raw: Cow<'_, str>) -> Result<Scalar<'_>, serde_json::Error> {
     Ok(match raw.as_bytes().first() {
+        // A string without escapes is the text between its quotes; only escapes need a parse.
+        Some(b'"') if raw.len() >= 2 && !raw.contains('\\') => Scalar::Str(match raw {
+            Cow::Borrowed(text) => Cow::Borrowed(&text[1..text.len() - 1]),
+            Cow::Owned(text) => Cow::Owned(text[1..text.len() - 1].to_owned()),
+        }),
         Some(b'"') => Scalar::Str(match raw {
             Cow::Borrowed(text) => serde_json::from_str::<Cow<'_, str>>(text)?,
             Cow::Owned(text) => Cow::Owned(serde_json::from_str::<String>(&text)?),
