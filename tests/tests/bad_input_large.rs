@@ -1,8 +1,9 @@
 //! Pathological input made at run time (never committed): a 50 MB page, 10,000 nested arrays,
 //! and a small page whose schema nests 24 deep above an invalid leaf (openapiv3 decodes it in time
 //! exponential in the depth; found by fuzzing). Each must exit 2 with a located diagnostic,
-//! quickly (< 5 s, a loose bound for a debug build on a busy machine: the point is "no quadratic
-//! blow-up, no hang"), and leave the output folder untouched.
+//! without hanging, and leave the output folder untouched. The time bound is a watchdog against
+//! hangs and exponential blow-ups (which take hours here), not a speed target: it is far above
+//! what a debug build needs even on a loaded shared machine; speed is measured in benchmarks.
 //!
 //! What is bad about the 50 MB page: its one json block is truncated (a 50 MB string value that
 //! never ends), so it is not JSON. The generator has no size limit: a *valid* 50 MB page is
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use xtask::codegen;
 
-const LIMIT: Duration = Duration::from_secs(5);
+const LIMIT: Duration = Duration::from_secs(60);
 const FIFTY_MB: usize = 50 * 1024 * 1024;
 
 /// A specs folder `<tmp>/<name>/` holding one API folder with `page` as its only page.

@@ -9,6 +9,10 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// Held by every test that sends requests, so that tracing callsites are first met while the
+/// capturing subscriber of a tracing test is in place, never concurrently with one.
+static TRACING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn token_is_in_no_debug_output_and_no_tracing_event() {
     let buffer = Buffer::default();
@@ -19,7 +23,12 @@ async fn token_is_in_no_debug_output_and_no_tracing_event() {
         .with_span_events(FmtSpan::FULL)
         .with_ansi(false)
         .finish();
+    // Tests of one binary run on parallel threads; a callsite first met on a thread without a
+    // subscriber can cache "never" for the whole process. Serialize the tracing tests and rebuild
+    // the interest cache once this thread's subscriber is in place.
+    let _serial = TRACING.lock().await;
     let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -110,7 +119,12 @@ async fn oauth_access_token_is_sent_as_bearer_and_never_printed_or_traced() {
         .with_span_events(FmtSpan::FULL)
         .with_ansi(false)
         .finish();
+    // Tests of one binary run on parallel threads; a callsite first met on a thread without a
+    // subscriber can cache "never" for the whole process. Serialize the tracing tests and rebuild
+    // the interest cache once this thread's subscriber is in place.
+    let _serial = TRACING.lock().await;
     let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -156,6 +170,8 @@ async fn oauth_access_token_is_sent_as_bearer_and_never_printed_or_traced() {
 
 #[tokio::test]
 async fn credentials_can_be_overridden_per_client_handle_and_per_request() {
+    // Its requests would register the runtime's callsites while a tracing test runs.
+    let _serial = TRACING.lock().await;
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200))
