@@ -13,8 +13,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// capturing subscriber of a tracing test is in place, never concurrently with one.
 static TRACING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-#[tokio::test]
-async fn token_is_in_no_debug_output_and_no_tracing_event() {
+/// Captures every tracing event and span of this thread, at TRACE level, until the guard drops.
+/// Call it while holding [`TRACING`].
+fn capture_traces() -> (Buffer, tracing::subscriber::DefaultGuard) {
     let buffer = Buffer::default();
     let writer = buffer.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -23,12 +24,18 @@ async fn token_is_in_no_debug_output_and_no_tracing_event() {
         .with_span_events(FmtSpan::FULL)
         .with_ansi(false)
         .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
     // Tests of one binary run on parallel threads; a callsite first met on a thread without a
-    // subscriber can cache "never" for the whole process. Serialize the tracing tests and rebuild
-    // the interest cache once this thread's subscriber is in place.
-    let _serial = TRACING.lock().await;
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // subscriber can cache "never" for the whole process: rebuild the interest cache now that
+    // this thread's subscriber is in place.
     tracing::callsite::rebuild_interest_cache();
+    (buffer, guard)
+}
+
+#[tokio::test]
+async fn token_is_in_no_debug_output_and_no_tracing_event() {
+    let _serial = TRACING.lock().await;
+    let (buffer, _guard) = capture_traces();
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -111,20 +118,8 @@ fn authorization(req: &wiremock::Request) -> &str {
 
 #[tokio::test]
 async fn oauth_access_token_is_sent_as_bearer_and_never_printed_or_traced() {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_ansi(false)
-        .finish();
-    // Tests of one binary run on parallel threads; a callsite first met on a thread without a
-    // subscriber can cache "never" for the whole process. Serialize the tracing tests and rebuild
-    // the interest cache once this thread's subscriber is in place.
     let _serial = TRACING.lock().await;
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let (buffer, _guard) = capture_traces();
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
