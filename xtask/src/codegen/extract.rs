@@ -6,7 +6,7 @@
 use openapiv3::OpenAPI;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use super::diagnostics::{Diagnostic, Diagnostics, Location};
+use super::diagnostics::{json_kind as kind, Diagnostic, Diagnostics, Location};
 use super::SourceFile;
 
 /// One OpenAPI document found in a spec file.
@@ -287,16 +287,6 @@ fn check_schemas(doc: &serde_json::Value) -> Option<(String, String)> {
             }
         }
         None
-    }
-    fn kind(v: &Value) -> &'static str {
-        match v {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) => "an object",
-        }
     }
     fn media(content: &Value, at: &str) -> Option<(String, String)> {
         let tok = super::diagnostics::pointer_token;

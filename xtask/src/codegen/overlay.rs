@@ -14,7 +14,7 @@
 use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
 
-use super::diagnostics::{Diagnostic, Diagnostics, Location};
+use super::diagnostics::{json_kind as kind, Diagnostic, Diagnostics, Location};
 use super::SourceFile;
 
 /// File names of an API folder's overlay, in the order they are looked for.
@@ -249,17 +249,6 @@ fn merge(node: &mut Map<String, Value>, update: &Map<String, Value>) {
                 node.insert(k.clone(), v.clone());
             }
         }
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
