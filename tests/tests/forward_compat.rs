@@ -9,7 +9,7 @@
 //! accept both. Those two tests fail until the generator makes such fields lenient.
 
 use academy_client::models as academy;
-use make_client::models::{Connection, CreateDataStoreBody, ListDataStoresSortDir, MetadataType};
+use make_client::models::{Connection, CreateDataStoreBody, SortDirection, MetadataType};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -117,7 +117,7 @@ async fn make_data_stores_with_an_unknown_sort_direction_and_partial_items() {
     assert_eq!(page.data_stores[0].datastructure_id, None);
     assert_eq!(page.data_stores[1].size, None);
     let pg = page.pg.unwrap();
-    assert_eq!(pg.sort_dir, Some(ListDataStoresSortDir::Other("random".into())));
+    assert_eq!(pg.sort_dir, Some(SortDirection::Other("random".into())));
     assert_eq!(pg.sort_by.as_deref(), Some("createdAt"));
 }
 

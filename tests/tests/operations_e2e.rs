@@ -230,10 +230,8 @@ fn catalogues_agree_with_the_documents() {
             if apis::find(api, &op.method.to_lowercase(), op.path) != Some(op.id) {
                 problems.push(format!("[{api}] find({}) does not give {}", op.key(), op.id));
             }
-            let mut want: Vec<(String, bool)> = doc_op["parameters"]
-                .as_array()
+            let mut want: Vec<(String, bool)> = operation::params(doc_op)
                 .into_iter()
-                .flatten()
                 .map(|p| {
                     let name = p["name"].as_str().unwrap_or_default().to_owned();
                     let required = p["required"] == true && operation::placeholder(&name).is_none();

@@ -101,6 +101,7 @@ macro_rules! apis {
 
 apis! {
     Make: make_client => "make-api-v2",
+    Admin: make_admin_client => "make-admin-v2",
     Academy: academy_client => "app-academy-v3",
 }
 

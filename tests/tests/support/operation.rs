@@ -28,8 +28,14 @@ pub fn doc_operation<'a>(document: &'a Value, op: &Op) -> &'a Value {
     found
 }
 
-fn params(doc_op: &Value) -> Vec<&Value> {
-    doc_op.get("parameters").and_then(Value::as_array).map(|p| p.iter().collect()).unwrap_or_default()
+pub fn params(doc_op: &Value) -> Vec<&Value> {
+    doc_op.get("parameters").and_then(Value::as_array).map(|p| p.iter().filter(|p| !ignored_header(p)).collect()).unwrap_or_default()
+}
+
+/// OpenAPI 3.0: header parameters named `Accept`, `Content-Type` or `Authorization` "SHALL be
+/// ignored" (the media types and the security scheme say those); Make's pages declare some.
+fn ignored_header(p: &Value) -> bool {
+    p["in"] == "header" && p["name"].as_str().is_some_and(|n| ["accept", "content-type", "authorization"].contains(&n.to_ascii_lowercase().as_str()))
 }
 
 /// A parameter whose name is chosen at run time (`<connectionType>[]`): (prefix, suffix).

@@ -24,7 +24,7 @@ const MIXED_CASE_WORDS: &[(&str, &str)] = &[("OAuth", "Oauth"), ("GraphQL", "Gra
 /// `userIDs` -> `userIds`; heck alone gives `rp_cs`, `user_i_ds`), and so are the few mixed-case
 /// words of [`MIXED_CASE_WORDS`].
 fn words(s: &str) -> String {
-    let mut s: String = s.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let mut s: String = without_possessives(s).chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
     for (from, to) in MIXED_CASE_WORDS {
         if s.contains(from) {
             s = s.replace(from, to);
@@ -254,6 +254,24 @@ pub fn is_id_like(name: &str) -> bool {
     n.eq_ignore_ascii_case("id") || n.ends_with("Id") || n.ends_with("ID") || n.ends_with("_id") || n.ends_with("Ids")
 }
 
+/// A possessive is its noun: `"the user's settings"` -> `"the user settings"`, never a word `s`.
+fn without_possessives(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let apostrophe = matches!(chars[i], '\'' | '\u{2019}');
+        let ends_word = !chars.get(i + 2).is_some_and(|c| c.is_alphanumeric());
+        if apostrophe && chars.get(i + 1) == Some(&'s') && ends_word {
+            i += 2;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Names of an operation from its summary, within its group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationNames {
@@ -455,6 +473,9 @@ mod tests {
             ("Create new Credential Request - deprecated", "Credential requests", "create_new", "CreateNewCredentialRequest"),
             ("Delete - deprecated", "Incomplete executions", "delete", "Delete"),
             ("List deprecated", "Things", "list_deprecated", "ListDeprecated"),
+            // A possessive is its noun.
+            ("Get the organization's private-spaces settings", "Organizations", "get_private_spaces_settings", "GetOrganizationPrivateSpacesSettings"),
+            ("Check user\u{2019}s notification settings", "Users", "check_notification_settings", "CheckUserNotificationSettings"),
         ] {
             let n = operation(summary, group);
             assert_eq!((n.method.as_str(), n.builder.as_str()), (method, builder), "{summary}");
