@@ -395,11 +395,15 @@ impl RequestBuilder {
             limiter.acquire().await;
         }
         let request = self.build_attempt(&url);
+        let mut extensions = http::Extensions::new();
+        if let Ok(auth) = &self.client.auth.header {
+            extensions.insert(auth.clone());
+        }
         let response = self
             .client
             .inner
             .http
-            .execute(request)
+            .execute_with_extensions(request, &mut extensions)
             .await
             .map_err(|e| match e {
                 reqwest_middleware::Error::Reqwest(e) => classify(e).1.with_operation(op.name),

@@ -206,6 +206,46 @@ async fn bytes_body_and_send_bytes() {
 }
 
 #[tokio::test]
+async fn send_stream_sends_the_credentials_and_yields_the_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/connections"))
+        .and(header("authorization", "Token secret-token"))
+        .and(header("accept", "text/event-stream"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .set_body_string("data: one\n\ndata: two\n\n"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Per-request credentials replace the client's on a stream too.
+    Mock::given(method("POST"))
+        .and(path("/connections"))
+        .and(header("authorization", "Bearer user-access"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("data: three\n\n"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let stream = c
+        .request(&CREATE_CONNECTION)
+        .header("accept", "text/event-stream")
+        .send_stream()
+        .await;
+    let body = make_runtime::read_stream(stream).await.unwrap();
+    assert_eq!(&body[..], b"data: one\n\ndata: two\n\n");
+    let stream = c
+        .request(&CREATE_CONNECTION)
+        .credentials(make_runtime::Credentials::oauth_access_token("user-access"))
+        .send_stream()
+        .await;
+    let body = make_runtime::read_stream(stream).await.unwrap();
+    assert_eq!(&body[..], b"data: three\n\n");
+}
+
+#[tokio::test]
 async fn invalid_requests_are_not_sent() {
     let server = MockServer::start().await;
     let c = client(&server);
