@@ -756,7 +756,12 @@ fn change_for(document: &Value, op: &Op, turn: usize) -> Change {
     let doc_op = operation::doc_operation(document, op);
     let params: Vec<&Value> = doc_op["parameters"].as_array().map(|p| p.iter().collect()).unwrap_or_default();
     let renamable: Vec<usize> = (0..params.len())
-        .filter(|&i| params[i]["required"] == true && matches!(params[i]["in"].as_str(), Some("query" | "header")) && operation::placeholder(params[i]["name"].as_str().unwrap_or("")).is_none())
+        .filter(|&i| {
+            params[i]["required"] == true
+                && matches!(params[i]["in"].as_str(), Some("query" | "header"))
+                && !operation::ignored_header(params[i])
+                && operation::placeholder(params[i]["name"].as_str().unwrap_or("")).is_none()
+        })
         .collect();
     let narrowable: Vec<usize> = (0..params.len())
         .filter(|&i| {

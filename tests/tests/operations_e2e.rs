@@ -428,6 +428,9 @@ async fn the_checks_fail_when_client_and_document_disagree() {
             let (status, content) = operation::success_response(&document, &op);
             let ct = content.as_ref().map_or("", |(ct, _)| ct.as_str());
             for (i, p) in doc_op["parameters"].as_array().into_iter().flatten().enumerate() {
+                if operation::ignored_header(p) {
+                    continue; // not sent: OpenAPI ignores it
+                }
                 let name = p["name"].as_str().unwrap_or_default();
                 let sent = |v: &Value| v.get(name).is_some_and(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()) && v.as_object().is_none_or(|m| m.values().any(|v| v.as_array().is_some_and(|a| !a.is_empty()))));
                 let Some(args) = (0..100).map(|_| operation::arguments(&mut gen, &document, &op, 1)).find(sent) else {

@@ -46,6 +46,22 @@ fn strings_take_numbers_and_booleans_as_their_exact_text() {
 }
 
 #[test]
+fn numbers_decode_to_the_nearest_f64_whichever_way_they_are_read() {
+    // Without serde_json's `float_roundtrip`, a plain `serde_json::Value` read `...575` (sent by
+    // Prism in the contract test) as the double next to the nearest one, so the same body gave
+    // two different numbers depending on how it was read.
+    for text in ["10106400.197838575", "0.30000000000000004", "-87227869.40580304", "2.2250738585072014e-308"] {
+        let want: f64 = text.parse().unwrap();
+        for json in [format!(r#"{{"size": {text}}}"#), format!(r#"{{"size": "{text}"}}"#)] {
+            let got = conn(&json).unwrap().size.unwrap();
+            assert_eq!(got.to_bits(), want.to_bits(), "{json}");
+        }
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(value.as_f64().map(f64::to_bits), Some(want.to_bits()), "{text} as a serde_json::Value");
+    }
+}
+
+#[test]
 fn the_same_from_a_reader_and_from_a_value() {
     let c: Connection = serde_json::from_reader(&br#"{"uid": 100000000000000000123, "name": "x\ty"}"#[..]).unwrap();
     assert_eq!((c.uid.as_deref(), c.name.as_str()), (Some("100000000000000000123"), "x\ty"));

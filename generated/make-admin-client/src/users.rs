@@ -620,6 +620,8 @@ impl ListUsers {
         self
     }
     /// The `tfaStatus` query parameter.
+    ///
+    /// One of `0`, `1`, `2`.
     pub fn tfa_status(mut self, value: i64) -> Self {
         self.tfa_status = ::std::option::Option::Some(value);
         self

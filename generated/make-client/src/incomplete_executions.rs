@@ -618,6 +618,8 @@ pub struct ListIncompleteExecutionsLogs {
 }
 impl ListIncompleteExecutionsLogs {
     /// The `status` query parameter.
+    ///
+    /// One of `1`, `2`, `3`.
     pub fn status(mut self, value: i64) -> Self {
         self.status = ::std::option::Option::Some(value);
         self

@@ -4484,6 +4484,8 @@ pub struct CreateModuleBody {
     #[serde(deserialize_with = "::make_decode::lenient")]
     pub name: ::std::string::String,
     /// `typeId`
+    ///
+    /// One of `1`, `10`, `11`, `12`, `4`, `9`.
     #[serde(rename = "typeId", deserialize_with = "::make_decode::lenient")]
     pub type_id: i64,
     /// `label`

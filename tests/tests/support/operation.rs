@@ -34,7 +34,7 @@ pub fn params(doc_op: &Value) -> Vec<&Value> {
 
 /// OpenAPI 3.0: header parameters named `Accept`, `Content-Type` or `Authorization` "SHALL be
 /// ignored" (the media types and the security scheme say those); Make's pages declare some.
-fn ignored_header(p: &Value) -> bool {
+pub fn ignored_header(p: &Value) -> bool {
     p["in"] == "header" && p["name"].as_str().is_some_and(|n| ["accept", "content-type", "authorization"].contains(&n.to_ascii_lowercase().as_str()))
 }
 
@@ -57,8 +57,11 @@ pub fn is_json(content_type: &str) -> bool {
     ct == "application/json" || ct.ends_with("+json")
 }
 
+/// Text as the generator carries it (`text/*` and textual `application/*` types such as
+/// JavaScript, JSONC, XML and YAML): the test follows the generator's one classification rather
+/// than keeping a second list that could drift from it. An event stream is bytes.
 fn is_text(content_type: &str) -> bool {
-    content_type.starts_with("text/")
+    xtask::codegen::lower::media_class(content_type) == xtask::codegen::lower::MediaClass::Text
 }
 
 /// The schema of one argument in the document's terms.
@@ -103,7 +106,10 @@ pub fn arguments(gen: &mut Gen, document: &Value, op: &Op, round: usize) -> Valu
             Some("header") => Text::Header,
             _ => Text::Free,
         };
-        let schema = p.get("schema").cloned().unwrap_or(json!({}));
+        let mut schema = p.get("schema").cloned().unwrap_or(json!({}));
+        if p["in"] == "query" && p["allowEmptyValue"] != true {
+            without_empty_strings(&mut schema);
+        }
         let input_schema = input_props.get(name).unwrap_or_else(|| panic!("[{}] {}: the input schema has no `{name}`", op.api, op.id));
         if let Some((prefix, suffix)) = placeholder(name) {
             // Names that collide with no documented parameter.
@@ -128,6 +134,18 @@ pub fn arguments(gen: &mut Gen, document: &Value, op: &Op, round: usize) -> Valu
         args.insert(key.to_owned(), value);
     }
     Value::Object(args)
+}
+
+/// OpenAPI does not allow an empty value for a query parameter unless it says
+/// `allowEmptyValue` (Prism refuses `agentId=`): its strings, and the strings of its list, get
+/// at least one character.
+fn without_empty_strings(schema: &mut Value) {
+    let target = if schema["type"] == "array" { &mut schema["items"] } else { schema };
+    if let Some(object) = target.as_object_mut() {
+        if object.get("type").and_then(Value::as_str) == Some("string") && !object.contains_key("minLength") {
+            object.insert("minLength".into(), json!(1));
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

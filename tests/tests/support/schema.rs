@@ -98,6 +98,16 @@ impl Gen {
             Some("integer") => self.integer(schema),
             Some("number") => self.number(schema),
             Some("boolean") => Value::Bool(self.rng.gen()),
+            // A string that carries JSON (`JsonString<T>` in the client): JSON text, compact as
+            // serde_json writes it, of the inner schema the overlay gives or of any value.
+            // (`contentMediaType: application/json` says the same in the catalogue's schemas.)
+            Some("string") if text == Text::Free && (xtask::codegen::lower::is_json_string(schema) || schema["contentMediaType"] == "application/json") => {
+                let inner = match schema.get("x-json-string") {
+                    Some(inner @ Value::Object(_)) => self.value(root, inner, depth, Text::Free),
+                    _ => self.any(depth),
+                };
+                Value::String(serde_json::to_string(&inner).expect("JSON"))
+            }
             Some("string") => Value::String(self.string(schema, text)),
             Some("array") => self.array(root, schema, depth, text),
             Some("object") => self.object(root, schema, depth),

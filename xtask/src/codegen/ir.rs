@@ -192,6 +192,9 @@ pub struct Param {
     pub style: ParamStyle,
     /// `explode`, with OpenAPI's default for the style filled in.
     pub explode: bool,
+    /// The documented values of a number or integer (`enum`), as JSON text; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<String>,
 }
 
 /// An OpenAPI parameter (or form property) `style`.
@@ -500,6 +503,9 @@ pub struct Field {
     pub boxed: bool,
     /// Description.
     pub docs: Option<String>,
+    /// The documented values of a number or integer (`enum`), as JSON text; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<String>,
 }
 
 /// A flattened member of a struct.

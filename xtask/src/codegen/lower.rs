@@ -176,6 +176,40 @@ const JSON_STRING_EXTENSION: &str = "x-json-string";
 const JSON_STRING_PHRASES: &[&str] =
     &["json string", "json-encoded", "json encoded", "stringified json", "json-stringified", "serialized json", "json-serialized", "string containing json", "string holding json"];
 
+/// The documented values of an integer or number schema (`enum: [1, 4, 9]`), as JSON text. The
+/// Rust type stays the integer (a value the docs do not list is still sent and decoded); the
+/// catalogue's argument schema and the docs carry the list.
+fn numeric_enum(s: &Schema) -> Vec<String> {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::Integer(t)) => t.enumeration.iter().flatten().map(i64::to_string).collect(),
+        SchemaKind::Type(Type::Number(t)) => t.enumeration.iter().flatten().filter_map(|n| serde_json::Number::from_f64(*n)).map(|n| n.to_string()).collect(),
+        SchemaKind::Any(a) if matches!(a.typ.as_deref(), Some("integer" | "number")) => {
+            a.enumeration.iter().filter(|e| e.is_number()).map(serde_json::Value::to_string).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a string schema's `format` or description says it holds JSON (`format: json`, "a
+/// JSON-encoded string"...). The overlay's `x-json-string` comes first (see
+/// [`is_json_string`]).
+fn describes_json_string(format: Option<&str>, description: Option<&str>) -> bool {
+    let format = format.map(str::to_ascii_lowercase);
+    let description = description.unwrap_or("").to_ascii_lowercase();
+    matches!(format.as_deref(), Some("json" | "json-string")) || JSON_STRING_PHRASES.iter().any(|p| description.contains(p))
+}
+
+/// Whether a string schema (as JSON, after the overlay) carries JSON inside the string, by the
+/// rules the generator follows for `JsonString<T>`: for tools that read the merged document,
+/// such as the data-driven tests that must send such a field a string holding JSON.
+pub fn is_json_string(schema: &serde_json::Value) -> bool {
+    match schema.get(JSON_STRING_EXTENSION) {
+        Some(serde_json::Value::Bool(marked)) => *marked,
+        Some(_) => true,
+        None => schema.get("type").and_then(serde_json::Value::as_str) == Some("string") && describes_json_string(schema.get("format").and_then(serde_json::Value::as_str), schema.get("description").and_then(serde_json::Value::as_str)),
+    }
+}
+
 /// Make's key-paging parameter: the key of the last item received.
 const CURSOR_PARAM: &str = "pg[last]";
 
@@ -381,6 +415,7 @@ struct RawParam {
     ty: Ty,
     docs: Option<String>,
     placeholder: Option<ir::Placeholder>,
+    allowed: Vec<String>,
 }
 
 struct RawRequestBody {
@@ -405,14 +440,20 @@ enum RawResponse {
     Stream,
 }
 
-/// How a media type is carried.
+/// How a media type is carried (see [`media_class`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum MediaClass {
+pub enum MediaClass {
+    /// A JSON document.
     Json,
+    /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/*`.
     Multipart,
+    /// UTF-8 text.
     Text,
+    /// `text/event-stream`: bytes as they arrive.
     Stream,
+    /// Any other bytes.
     Bytes,
 }
 
@@ -473,6 +514,8 @@ struct SField {
     required: bool,
     nullable: bool,
     docs: Option<String>,
+    /// The documented values of a number or integer (`enum`), as JSON text.
+    allowed: Vec<String>,
 }
 
 struct Shape {
@@ -1001,7 +1044,11 @@ impl<'a> Lowerer<'a> {
                 }
             };
             let ty = id_number(name, ty, prop);
-            fields.push(SField { wire: name.clone(), ty, required: v.required.contains(name), nullable, docs });
+            let allowed = match prop {
+                ReferenceOr::Item(p) => numeric_enum(p),
+                ReferenceOr::Reference { .. } => Vec::new(),
+            };
+            fields.push(SField { wire: name.clone(), ty, required: v.required.contains(name), nullable, docs, allowed });
         }
         let extra = match v.additional {
             Some(AdditionalProperties::Any(true)) => Some(Ty::Any),
@@ -1178,6 +1225,10 @@ impl<'a> Lowerer<'a> {
                 placeholder,
                 style,
                 explode,
+                allowed: match &data.format {
+                    ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => numeric_enum(s),
+                    _ => Vec::new(),
+                },
             });
         }
         for name in &template {
@@ -1323,12 +1374,7 @@ impl<'a> Lowerer<'a> {
             }
             None => {}
         }
-        let format = View::of(s).format.map(|f| f.to_ascii_lowercase());
-        if matches!(format.as_deref(), Some("json" | "json-string")) {
-            return Some(Ty::Any);
-        }
-        let description = s.schema_data.description.as_deref().unwrap_or("").to_ascii_lowercase();
-        JSON_STRING_PHRASES.iter().any(|p| description.contains(p)).then_some(Ty::Any)
+        describes_json_string(View::of(s).format.as_deref(), s.schema_data.description.as_deref()).then_some(Ty::Any)
     }
 
     /// A list of strings or of a string enum (a `*` fits in either).
@@ -1475,6 +1521,7 @@ impl<'a> Lowerer<'a> {
                             nullable: f.nullable,
                             boxed: self.direct_shape(&f.ty).is_some_and(|j| recursive.contains(&(i, j))),
                             docs: f.docs.clone(),
+                            allowed: f.allowed.clone(),
                         });
                     }
                     let flatten = flatten
@@ -1631,6 +1678,7 @@ impl<'a> Lowerer<'a> {
                             all_columns: p.wire == COLUMNS_PARAM && p.location == ir::ParamLocation::Query && self.is_text_list(&p.ty),
                             style: p.style,
                             explode: p.explode,
+                            allowed: p.allowed.clone(),
                         }
                     })
                     .collect();
@@ -1670,7 +1718,7 @@ impl<'a> Lowerer<'a> {
                     },
                     None => ir::Response { status: op.response.0, kind: ir::ResponseKind::Empty, content_type: None, alternatives: Vec::new() },
                 };
-                let pagination = pagination(&params, &response, types);
+                let pagination = pagination(&params, &response, types, &op.summary);
                 let deprecation = op.deprecated.then(|| deprecation_note(op.docs.as_deref()));
                 ops.push(ir::Operation {
                     deprecation,
@@ -1699,14 +1747,24 @@ impl<'a> Lowerer<'a> {
 
 /// Pagination applies to an operation with `pg[offset]` and `pg[limit]` whose JSON response is
 /// an object with exactly one list (besides Make's `pg` echo).
-fn pagination(params: &[ir::Param], response: &ir::Response, types: &[ir::TypeDef]) -> Option<ir::Pagination> {
+/// Offset paging: `pg[limit]` and `pg[offset]` query parameters and one list in the response.
+/// When the response holds several lists (`records` beside the data store's `spec`), the items
+/// are the one list the summary names ("List data store records"); otherwise nothing is paged.
+fn pagination(params: &[ir::Param], response: &ir::Response, types: &[ir::TypeDef], summary: &str) -> Option<ir::Pagination> {
     let find = |wire: &str| params.iter().find(|p| p.wire == wire && p.location == ir::ParamLocation::Query && matches!(p.ty, TypeRef::Integer { .. }));
     let (limit, offset) = (find("pg[limit]")?, find("pg[offset]")?);
     let ir::ResponseKind::Json(TypeRef::Named(name)) = &response.kind else { return None };
     let def = types.iter().find(|t| &t.name == name)?;
     let ir::TypeKind::Struct { fields, .. } = &def.kind else { return None };
     let lists: Vec<&ir::Field> = fields.iter().filter(|f| f.wire != "pg" && matches!(f.ty, TypeRef::Vec(_))).collect();
-    let [items] = lists.as_slice() else { return None };
+    let named: Vec<&ir::Field> = match lists.as_slice() {
+        [_] => lists.clone(),
+        _ => {
+            let words: Vec<String> = naming::snake(summary).split('_').map(str::to_string).collect();
+            lists.iter().copied().filter(|f| words.contains(&naming::snake(&f.wire))).collect()
+        }
+    };
+    let [items] = named.as_slice() else { return None };
     let TypeRef::Vec(item) = &items.ty else { return None };
     Some(ir::Pagination {
         limit: limit.rust_name.clone(),
@@ -1960,7 +2018,7 @@ fn media_order(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Ve
 /// How a media type is carried: JSON (`application/json`, `*+json`, `*/*`), form, multipart,
 /// text (`text/*` and textual `application/*` types such as JavaScript, JSONC, XML, YAML), an
 /// event stream, or bytes (everything else: images, octet streams, archives).
-fn media_class(ct: &str) -> MediaClass {
+pub fn media_class(ct: &str) -> MediaClass {
     let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if is_json(&essence) {
         return MediaClass::Json;

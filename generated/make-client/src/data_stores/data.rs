@@ -197,6 +197,49 @@ impl ListDataStoreRecords {
         }
         request.send_json::<crate::models::ListDataStoreRecordsResponse>().await
     }
+    /// Every item of every page, in order: sends `GET /data-stores/{dataStoreId}/data` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
+    ///
+    /// The page size asked for is the `limit` you set, or 100. To take one page only, use [`Self::send`].
+    pub fn stream(
+        self,
+    ) -> impl ::make_runtime::Stream<
+        Item = ::std::result::Result<crate::models::Record, ::make_runtime::Error>,
+    > + ::std::marker::Send + 'static {
+        let page_size = self
+            .limit
+            .and_then(|n| u64::try_from(n).ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(100);
+        let start = self.offset.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+        ::make_runtime::paginate(
+            LIST_DATA_STORE_RECORDS.name,
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = i64::try_from(offset).ok();
+                page.limit = i64::try_from(limit).ok();
+                async move {
+                    let response = page.send().await?;
+                    let pg = response.pg.as_ref();
+                    ::std::result::Result::Ok(
+                        ::make_runtime::Page::new(response.records)
+                            .echoed_limit(pg.and_then(|pg| pg.limit))
+                            .echoed_offset(pg.and_then(|pg| pg.offset)),
+                    )
+                }
+            },
+        )
+    }
+    /// The number of items in the whole list, with the filters you set: sends `GET /data-stores/{dataStoreId}/data` once for one item and reads `count` from the response. `None` when the response does not carry it.
+    pub async fn total(
+        self,
+    ) -> ::std::result::Result<::std::option::Option<u64>, ::make_runtime::Error> {
+        let mut page = self;
+        page.limit = ::std::option::Option::Some(1);
+        let response = page.send().await?;
+        ::std::result::Result::Ok(::make_runtime::total_count(response.count.as_ref()))
+    }
 }
 /// `POST /data-stores/{dataStoreId}/data`
 static CREATE_DATA_STORE_RECORD: ::make_runtime::Operation = ::make_runtime::Operation {

@@ -389,9 +389,18 @@ fn param_schema(api: &Api, p: &Param, defs: &mut BTreeMap<String, Value>) -> Val
         }),
         None => {
             let mut schema = value;
+            with_allowed(&mut schema, &p.allowed);
             describe(&mut schema, &format!("{d}{sep}The `{}` {place} parameter.", p.wire));
             schema
         }
+    }
+}
+
+/// The documented values of a number or integer as the schema's `enum`.
+fn with_allowed(schema: &mut Value, allowed: &[String]) {
+    let values: Vec<Value> = allowed.iter().filter_map(|v| serde_json::from_str(v).ok()).collect();
+    if let (Value::Object(map), false) = (schema, values.is_empty()) {
+        map.insert("enum".into(), Value::Array(values));
     }
 }
 
@@ -514,6 +523,7 @@ fn struct_members(
     let Some(TypeKind::Struct { fields, flatten, extra: own_extra }) = api.type_def(name).map(|d| &d.kind) else { return };
     for f in fields {
         let mut schema = type_schema(api, &f.ty, defs);
+        with_allowed(&mut schema, &f.allowed);
         if f.nullable {
             schema = json!({"anyOf": [schema, {"type": "null"}]});
         }

@@ -323,7 +323,8 @@ fn param_doc(p: &Param, link: &dyn Fn(&str) -> Option<String>) -> String {
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
     };
-    if d.is_empty() { format!("The {wire} {place} parameter.") } else { format!("{d}\n\nSent as the {wire} {place} parameter.") }
+    let allowed = docs::allowed(&p.allowed);
+    if d.is_empty() { format!("The {wire} {place} parameter.{allowed}") } else { format!("{d}\n\nSent as the {wire} {place} parameter.{allowed}") }
 }
 
 fn group_rs(api: &Api, g: &Group, link: &dyn Fn(&str) -> Option<String>, defaults: &BTreeSet<String>) -> TokenStream {

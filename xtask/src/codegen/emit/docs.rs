@@ -15,6 +15,16 @@ const HTML_TAGS: &[&str] = &[
     "s", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 ];
 
+/// The sentence naming the documented values of a number or integer (see
+/// [`crate::codegen::ir::Field::allowed`]); empty when the docs list none.
+pub fn allowed(values: &[String]) -> String {
+    if values.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    format!("\n\nOne of {}.", list.join(", "))
+}
+
 /// Rewrites GitBook markdown for rustdoc. `link` maps a page name (`get--connections`) to an
 /// intra-doc path, or `None` to keep the link's text only.
 pub fn sanitize(md: &str, link: &dyn Fn(&str) -> Option<String>) -> String {

@@ -70,7 +70,8 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                     }
                 }
                 let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-                let fdoc = docs::attrs(&f.docs.as_deref().map(|d| docs::sanitize(d, links)).unwrap_or_else(|| format!("`{}`", f.wire)));
+                let fdoc = f.docs.as_deref().map(|d| docs::sanitize(d, links)).unwrap_or_else(|| format!("`{}`", f.wire));
+                let fdoc = docs::attrs(&format!("{fdoc}{}", docs::allowed(&f.allowed)));
                 quote! { #fdoc #serde_attr pub #fname: #ty, }
             });
             let flattened = flatten.iter().map(|f| {
