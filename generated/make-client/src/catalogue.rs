@@ -1801,7 +1801,7 @@ pub static OPERATIONS: &[OperationInfo] = &[
         read_only: true,
         destructive: false,
         deprecated: false,
-        input_schema: "{\"type\":\"object\",\"properties\":{\"teamId\":{\"type\":\"string\",\"description\":\"The ID of the team. The `teamId` query parameter.\"},\"typeName\":{\"type\":\"string\",\"description\":\"The type of hook or key, for example `gateway-webhook`. The `typeName` query parameter.\"},\"assigned\":{\"type\":\"boolean\",\"description\":\"Only hooks assigned (`true`) or not assigned (`false`) to a scenario. The `assigned` query parameter.\"},\"viewForScenarioId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Lists the hooks a scenario with this ID can use. The `viewForScenarioId` query parameter.\"}},\"required\":[\"teamId\"],\"additionalProperties\":false}",
+        input_schema: "{\"type\":\"object\",\"properties\":{\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"},\"typeName\":{\"type\":\"string\",\"description\":\"The type of hook or key, for example `gateway-webhook`. The `typeName` query parameter.\"},\"assigned\":{\"type\":\"boolean\",\"description\":\"Only hooks assigned (`true`) or not assigned (`false`) to a scenario. The `assigned` query parameter.\"},\"viewForScenarioId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Lists the hooks a scenario with this ID can use. The `viewForScenarioId` query parameter.\"}},\"required\":[\"teamId\"],\"additionalProperties\":false}",
     },
     OperationInfo {
         id: "hooks.logs.get",
@@ -10407,9 +10407,7 @@ fn call_hooks_list(
 ) -> ::make_runtime::catalogue::CallFuture<'_> {
     ::std::boxed::Box::pin(async move {
         let mut args = ::make_runtime::catalogue::Arguments::new("hooks.list", args)?;
-        let mut request = client
-            .hooks()
-            .list(args.required::<::std::string::String>("teamId")?);
+        let mut request = client.hooks().list(args.required::<i64>("teamId")?);
         if let ::std::option::Option::Some(value) = args
             .optional::<::std::string::String>("typeName")?
         {

@@ -44,18 +44,15 @@ impl Hooks {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.hooks().list("value").send().await?;
+    /// let response = client.hooks().list(1).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
-        &self,
-        team_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListHooks {
+    pub fn list(&self, team_id: i64) -> ListHooks {
         ListHooks {
             client: self.client.clone(),
-            team_id: team_id.into(),
+            team_id,
             type_name: ::std::option::Option::None,
             assigned: ::std::option::Option::None,
             view_for_scenario_id: ::std::option::Option::None,
@@ -327,7 +324,7 @@ static LIST_HOOKS: ::make_runtime::Operation = ::make_runtime::Operation {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListHooks {
     client: ::make_runtime::Client,
-    team_id: ::std::string::String,
+    team_id: i64,
     type_name: ::std::option::Option<::std::string::String>,
     assigned: ::std::option::Option<bool>,
     view_for_scenario_id: ::std::option::Option<i64>,
@@ -370,7 +367,7 @@ impl ListHooks {
         self,
     ) -> ::std::result::Result<crate::models::ListHooksResponse, ::make_runtime::Error> {
         let mut request = self.client.request(&LIST_HOOKS);
-        request = request.query("teamId", &self.team_id);
+        request = request.query("teamId", self.team_id);
         if let ::std::option::Option::Some(value) = &self.type_name {
             request = request.query("typeName", value);
         }

@@ -7691,6 +7691,70 @@ pub struct Event {
     )]
     pub items: ::std::vec::Vec<::serde_json::Value>,
 }
+/// The values of `ExecutionStatus`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub enum ExecutionStatus {
+    /// `RUNNING`
+    #[serde(rename = "RUNNING")]
+    Running,
+    /// `SUCCESS`
+    #[serde(rename = "SUCCESS")]
+    Success,
+    /// `WARNING`
+    #[serde(rename = "WARNING")]
+    Warning,
+    /// `ERROR`
+    #[serde(rename = "ERROR")]
+    Error,
+    /// A value the docs did not list when this crate was generated.
+    #[serde(untagged, deserialize_with = "::make_decode::lenient")]
+    Other(::std::string::String),
+}
+impl ExecutionStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "RUNNING",
+            Self::Success => "SUCCESS",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl ::std::fmt::Display for ExecutionStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for ExecutionStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "RUNNING" => Self::Running,
+            "SUCCESS" => Self::Success,
+            "WARNING" => Self::Warning,
+            "ERROR" => Self::Error,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+impl ::std::str::FromStr for ExecutionStatus {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
 /// The `ExecutionStep` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExecutionStep {
@@ -11205,12 +11269,8 @@ pub struct GetScenarioDetailsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetScenarioExecutionDetailsResponse {
     /// `status`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub status: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<ExecutionStatus>,
     /// `outputs`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub outputs: ::std::option::Option<
@@ -21560,12 +21620,17 @@ pub struct RunScenarioResponse {
     )]
     pub execution_id: ::std::option::Option<::std::string::String>,
     /// `status`
+    ///
+    /// One of `1`, `2`, `3`.
     #[serde(
         default,
         deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<i64>,
+    /// The scenario's outputs, when it was run in responsive mode.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub outputs: ::std::option::Option<::serde_json::Value>,
 }
 /// The `SaveScenarioRecoverySnapshotBody` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
