@@ -75,3 +75,31 @@ fn one_connection_type_serves_list_create_rename_and_details() {
     assert_eq!(field_type("ConnectionDetails", "uid"), "String");
     assert_eq!(field_type("ConnectionDetails", "scopes"), "Vec(Named(\"ConnectionScope\"))");
 }
+
+/// Every operation's method carries a `no_run` example (compiled by `cargo test --doc`): its
+/// required arguments, and a body with its required fields set.
+#[test]
+fn every_operation_has_a_compiled_example() {
+    let root = common::root();
+    let generated = common::generate(&root.join("specs"), "specs", &root.join("generated"));
+    let mut missing = Vec::new();
+    let mut count = 0;
+    for api in &generated.apis {
+        for g in &api.groups {
+            let file = format!("{}/src/{}.rs", api.client_crate, g.path.join("/"));
+            let source = &generated.files.iter().find(|f| f.path == file).unwrap_or_else(|| panic!("no {file}")).contents;
+            let lines: Vec<&str> = source.lines().collect();
+            for o in &g.operations {
+                count += 1;
+                let start = format!("    pub fn {}(", o.method_name);
+                let at = lines.iter().position(|l| l.starts_with(&start)).unwrap_or_else(|| panic!("{file}: no `{start}`"));
+                let doc: Vec<&str> = lines[..at].iter().rev().take_while(|l| l.trim_start().starts_with("///") || l.trim_start().starts_with("#[")).copied().collect();
+                if !doc.iter().any(|l| l.contains("```no_run")) {
+                    missing.push(format!("[{}] {}", api.name, o.id));
+                }
+            }
+        }
+    }
+    assert!(count > 500, "only {count} operations found");
+    assert!(missing.is_empty(), "operations without a doc example:\n{}", missing.join("\n"));
+}

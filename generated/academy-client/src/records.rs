@@ -22,6 +22,16 @@ impl Records {
     ///
     /// - `record_type`: Type of the record to work with, e.g. `movie`.
     /// - `body`: Filter to apply to the records.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: academy_client::Client) -> Result<(), academy_client::Error> {
+    /// let response = client.records().query("value", academy_client::models::Filter { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn query(
         &self,
         record_type: impl ::std::convert::Into<::std::string::String>,
@@ -111,6 +121,16 @@ impl Records {
     /// - `record_type`: Type of the record to work with, e.g. `movie`.
     /// - `id`: ID of the record to work with.
     /// - `body`: The parameters available in the selected record type (see Get record type).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: academy_client::Client) -> Result<(), academy_client::Error> {
+    /// let response = client.records().update("value", "value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         record_type: impl ::std::convert::Into<::std::string::String>,
@@ -136,6 +156,16 @@ impl Records {
     ///
     /// - `record_type`: Type of the record to work with, e.g. `movie`.
     /// - `body`: The parameters available in the selected record type (see Get record type).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: academy_client::Client) -> Result<(), academy_client::Error> {
+    /// let response = client.records().create("value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         record_type: impl ::std::convert::Into<::std::string::String>,

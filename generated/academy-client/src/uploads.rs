@@ -23,6 +23,16 @@ impl Uploads {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: academy_client::Client) -> Result<(), academy_client::Error> {
+    /// let response = client.uploads().open_slot(academy_client::models::OpenUploadSlotBody { path: "value".into(), file_name: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_slot(&self, body: crate::models::OpenUploadSlotBody) -> OpenUploadSlot {
         OpenUploadSlot {
             client: self.client.clone(),

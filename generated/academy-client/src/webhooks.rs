@@ -21,6 +21,16 @@ impl Webhooks {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: academy_client::Client) -> Result<(), academy_client::Error> {
+    /// let response = client.webhooks().attach(academy_client::models::AttachWebhookBody { url: "value".into(), secret_key: "value".into(), record_type: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn attach(&self, body: crate::models::AttachWebhookBody) -> AttachWebhook {
         AttachWebhook {
             client: self.client.clone(),

@@ -53,6 +53,16 @@ impl Organizations {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_admin_client::Client) -> Result<(), make_admin_client::Error> {
+    /// let response = client.organizations().create(make_admin_client::models::CreateOrganizationBody { name: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::models::CreateOrganizationBody,
@@ -101,6 +111,16 @@ impl Organizations {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_admin_client::Client) -> Result<(), make_admin_client::Error> {
+    /// let response = client.organizations().update(1, make_admin_client::models::UpdateOrganizationBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         organization_id: i64,
@@ -187,6 +207,16 @@ impl Organizations {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_admin_client::Client) -> Result<(), make_admin_client::Error> {
+    /// let response = client.organizations().assign_universal_discount(1, make_admin_client::models::AssignUniversalDiscountBody { discount_type: "value".into(), percent_off: 1.0, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_universal_discount(
         &self,
         organization_id: i64,

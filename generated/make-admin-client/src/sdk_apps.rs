@@ -92,6 +92,16 @@ impl SdkApps {
     /// - `app`: The `app` path parameter.
     /// - `connection`: The `connection` path parameter.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_admin_client::Client) -> Result<(), make_admin_client::Error> {
+    /// let response = client.sdk_apps().rename_connection("value", "value", make_admin_client::models::RenameConnectionBody { name: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rename_connection(
         &self,
         app: impl ::std::convert::Into<::std::string::String>,

@@ -24,6 +24,16 @@ impl SystemSettings {
     ///
     /// - `key`: The `key` path parameter.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_admin_client::Client) -> Result<(), make_admin_client::Error> {
+    /// let response = client.system_settings().edit_one("value", make_admin_client::models::EditOneSystemSettingBody { value: Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_one(
         &self,
         key: impl ::std::convert::Into<::std::string::String>,

@@ -55,6 +55,16 @@ impl Teams {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_admin_client::Client) -> Result<(), make_admin_client::Error> {
+    /// let response = client.teams().create(make_admin_client::models::CreateTeamBody { name: "value".into(), organization_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateTeamBody) -> CreateTeam {
         CreateTeam {
             client: self.client.clone(),
@@ -100,6 +110,16 @@ impl Teams {
     ///
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_admin_client::Client) -> Result<(), make_admin_client::Error> {
+    /// let response = client.teams().update(1, make_admin_client::models::UpdateTeamBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         team_id: i64,

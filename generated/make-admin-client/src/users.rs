@@ -87,6 +87,16 @@ impl Users {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_admin_client::Client) -> Result<(), make_admin_client::Error> {
+    /// let response = client.users().create_new(make_admin_client::models::CreateNewUserBody { name: "value".into(), email: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_new(&self, body: crate::models::CreateNewUserBody) -> CreateNewUser {
         CreateNewUser {
             client: self.client.clone(),
@@ -158,6 +168,16 @@ impl Users {
     ///
     /// - `user_id`: The ID of the user.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_admin_client::Client) -> Result<(), make_admin_client::Error> {
+    /// let response = client.users().update_information(1, make_admin_client::models::UpdateUserInformationBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_information(
         &self,
         user_id: i64,
@@ -182,6 +202,16 @@ impl Users {
     /// - `user_id`: The ID of the user.
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_admin_client::Client) -> Result<(), make_admin_client::Error> {
+    /// let response = client.users().set_organization_role(1, 1, make_admin_client::models::SetUserOrganizationRoleBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_organization_role(
         &self,
         user_id: i64,
@@ -244,6 +274,16 @@ impl Users {
     /// - `user_id`: The ID of the user.
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_admin_client::Client) -> Result<(), make_admin_client::Error> {
+    /// let response = client.users().set_team_role(1, 1, make_admin_client::models::SetUserTeamRoleBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_team_role(
         &self,
         user_id: i64,

@@ -21,6 +21,16 @@ impl Affiliate {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.affiliate().register_partner(make_client::models::RegisterPartnerBody { partner_code: "value".into(), paypal_me_link: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn register_partner(
         &self,
         body: crate::models::RegisterPartnerBody,

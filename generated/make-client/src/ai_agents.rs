@@ -63,6 +63,16 @@ impl AiAgents {
     ///
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.ai_agents().create(1, make_client::models::CreateAgentBody { name: "value".into(), team_id: 1, make_connection_id: 1, default_model: "value".into(), system_prompt: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         team_id: i64,
@@ -147,6 +157,16 @@ impl AiAgents {
     /// - `agent_id`: The ID of the agent.
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.ai_agents().modify_id("value", 1, make_client::models::ModifyAgentIdBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_id(
         &self,
         agent_id: impl ::std::convert::Into<::std::string::String>,
@@ -171,6 +191,16 @@ impl AiAgents {
     /// - `agent_id`: The ID of the agent.
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.ai_agents().run("value", 1, make_client::models::RunAgentBody { messages: Vec::new(), config: Default::default(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run(
         &self,
         agent_id: impl ::std::convert::Into<::std::string::String>,
@@ -195,6 +225,16 @@ impl AiAgents {
     /// - `agent_id`: The ID of the agent.
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.ai_agents().run_stream("value", 1, make_client::models::RunAgentServerSentEventsSseStreamingBody { messages: Vec::new(), config: Default::default(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_stream(
         &self,
         agent_id: impl ::std::convert::Into<::std::string::String>,

@@ -21,6 +21,16 @@ impl AiErrorAnalysis {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.ai_error_analysis().analyze_scenario(make_client::models::AnalyzeScenarioErrorAiBody { error_message: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn analyze_scenario(
         &self,
         body: crate::models::AnalyzeScenarioErrorAiBody,

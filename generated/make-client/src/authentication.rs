@@ -21,6 +21,16 @@ impl Authentication {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.authentication().log_in(make_client::models::LogInBody { email: "value".into(), password: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn log_in(&self, body: crate::models::LogInBody) -> LogIn {
         LogIn {
             client: self.client.clone(),
@@ -56,6 +66,16 @@ impl Authentication {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.authentication().authorize_url(make_client::models::AuthorizeUrlBody { redirect: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn authorize_url(&self, body: crate::models::AuthorizeUrlBody) -> AuthorizeUrl {
         AuthorizeUrl {
             client: self.client.clone(),
@@ -71,6 +91,16 @@ impl Authentication {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.authentication().oauth_login(make_client::models::OauthLoginBody { code: "value".into(), state: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn oauth_login(&self, body: crate::models::OauthLoginBody) -> OauthLogin {
         OauthLogin {
             client: self.client.clone(),

@@ -57,6 +57,16 @@ impl ConnectedSystems {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.connected_systems().create(1, make_client::models::CreateConnectedSystemBody { name: "value".into(), agent_id: "value".into(), app_name: "value".into(), inputs: Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         organization_id: i64,
@@ -147,6 +157,16 @@ impl ConnectedSystems {
     /// - `connected_system_id`: The ID of the connected system.
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.connected_systems().update("value", 1, make_client::models::UpdateConnectedSystemBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         connected_system_id: impl ::std::convert::Into<::std::string::String>,

@@ -54,6 +54,16 @@ impl Connections {
     ///
     /// - `team_id`: The unique ID of the team whose connections will be retrieved.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.connections().create(1, make_client::models::CreateConnectionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         team_id: i64,
@@ -115,6 +125,16 @@ impl Connections {
     ///
     /// - `connection_id`: The ID of the connection. You can get connection ID's of all your connections with the the [List connections](crate::connections::Connections::list) endpoint.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.connections().update(1, Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         connection_id: i64,
@@ -194,6 +214,16 @@ impl Connections {
     ///
     /// - `connection_id`: The ID of the connection. You can get connection ID's of all your connections with the the [List connections](crate::connections::Connections::list) endpoint.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.connections().rename(1, make_client::models::RenameConnectionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rename(
         &self,
         connection_id: i64,
@@ -245,6 +275,16 @@ impl Connections {
     ///
     /// - `connection_id`: The ID of the connection. You can get connection ID's of all your connections with the the [List connections](crate::connections::Connections::list) endpoint.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.connections().verify_scoped(1, make_client::models::VerifyConnectionScopedBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn verify_scoped(
         &self,
         connection_id: i64,

@@ -71,6 +71,17 @@ impl CredentialRequests {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # #![allow(deprecated)]
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.credential_requests().create_new(make_client::models::CreateNewCredentialRequestBody { name: "value".into(), team_id: 1, provider: Default::default(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated = "Deprecated: use the V2 operation"]
     pub fn create_new(
         &self,
@@ -92,6 +103,16 @@ impl CredentialRequests {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.credential_requests().create_new_v2(make_client::models::CreateNewCredentialRequestV2Body { name: "value".into(), team_id: 1, credentials: Vec::new(), provider: Default::default(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_new_v2(
         &self,
         body: crate::models::CreateNewCredentialRequestV2Body,

@@ -52,6 +52,16 @@ impl CustomFunctions {
     ///
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.custom_functions().create(1, make_client::models::CreateCustomFunctionBody { name: "value".into(), description: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         team_id: i64,
@@ -75,6 +85,16 @@ impl CustomFunctions {
     ///
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.custom_functions().check_code(1, make_client::models::CheckCustomFunctionCodeBody { code: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_code(
         &self,
         team_id: i64,
@@ -154,6 +174,16 @@ impl CustomFunctions {
     ///
     /// - `function_id`: The ID of the custom function.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.custom_functions().update(1, make_client::models::UpdateCustomFunctionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         function_id: i64,

@@ -58,6 +58,16 @@ impl CustomProperties {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.custom_properties().create_structure(make_client::models::CreateCustomPropertyStructureBody { associated_type: "value".into(), belonger_type: "value".into(), belonger_id: 1 }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_structure(
         &self,
         body: crate::models::CreateCustomPropertyStructureBody,

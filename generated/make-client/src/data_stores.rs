@@ -63,6 +63,16 @@ impl DataStores {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.data_stores().create(make_client::models::CreateDataStoreBody { name: "value".into(), team_id: 1, max_size_mb: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateDataStoreBody) -> CreateDataStore {
         CreateDataStore {
             client: self.client.clone(),
@@ -81,6 +91,16 @@ impl DataStores {
     ///
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.data_stores().delete(1, make_client::models::DeleteDataStoresBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         team_id: i64,
@@ -161,6 +181,16 @@ impl DataStores {
     ///
     /// - `data_store_id`: The ID of the data store.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.data_stores().update(1, make_client::models::UpdateDataStoreBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         data_store_id: i64,

@@ -55,6 +55,16 @@ impl DataStructures {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.data_structures().create(make_client::models::CreateDataStructureBody { team_id: 1, name: "value".into(), spec: Vec::new(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::models::CreateDataStructureBody,
@@ -132,6 +142,16 @@ impl DataStructures {
     ///
     /// - `data_structure_id`: The ID of the data structure.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.data_structures().update(1, make_client::models::UpdateDataStructureBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         data_structure_id: i64,
@@ -155,6 +175,16 @@ impl DataStructures {
     ///
     /// - `data_structure_id`: The ID of the data structure.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.data_structures().clone(1, make_client::models::CloneDataStructureBody { name: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clone(
         &self,
         data_structure_id: i64,

@@ -131,6 +131,16 @@ impl Devices {
     ///
     /// - `device_id`: The ID of the device.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.devices().partial_update("value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn partial_update(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -154,6 +164,16 @@ impl Devices {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.devices().create_request(make_client::models::CreateRequestBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_request(
         &self,
         body: crate::models::CreateRequestBody,

@@ -69,6 +69,16 @@ impl Hooks {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.hooks().create(make_client::models::CreateHookBody { name: "value".into(), team_id: "value".into(), type_name: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateHookBody) -> CreateHook {
         CreateHook {
             client: self.client.clone(),
@@ -142,6 +152,16 @@ impl Hooks {
     ///
     /// - `hook_id`: The ID of the hook.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.hooks().update(1, make_client::models::UpdateHookBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         hook_id: i64,
@@ -300,6 +320,16 @@ impl Hooks {
     ///
     /// - `hook_id`: The ID of the hook.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.hooks().set_details(1, Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_details(
         &self,
         hook_id: i64,

@@ -46,6 +46,16 @@ impl IncompleteExecutions {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.incomplete_executions().delete_scenario(make_client::models::DeleteScenarioIncompleteExecutionsBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_scenario(
         &self,
         body: crate::models::DeleteScenarioIncompleteExecutionsBody,
@@ -131,6 +141,16 @@ impl IncompleteExecutions {
     ///
     /// - `dlq_id`: The ID of the incomplete execution.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.incomplete_executions().update("value", make_client::models::UpdateIncompleteExecutionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         dlq_id: impl ::std::convert::Into<::std::string::String>,
@@ -309,6 +329,16 @@ impl IncompleteExecutions {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.incomplete_executions().retry_multiple(make_client::models::RetryMultipleIncompleteExecutionsBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retry_multiple(
         &self,
         body: crate::models::RetryMultipleIncompleteExecutionsBody,

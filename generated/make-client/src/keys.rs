@@ -52,6 +52,16 @@ impl Keys {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.keys().create(make_client::models::CreateKeyBody { team_id: 1, name: "value".into(), type_name: "value".into(), parameters: Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateKeyBody) -> CreateKey {
         CreateKey {
             client: self.client.clone(),
@@ -148,6 +158,16 @@ impl Keys {
     ///
     /// - `key_id`: The ID of the key.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.keys().update(1, Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         key_id: i64,

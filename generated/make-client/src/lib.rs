@@ -3,6 +3,16 @@
 //! Async client for the Web API v2 - Public API (make-api-v2), generated from its published documentation.
 //!
 //! Build a [`Client`], pick a [`Zone`] (or a custom URL), and call operations through one handle per section of the docs; each returns a request builder that `.send().await`s. Retries, rate limits, auth and errors are handled by the runtime and re-exported here.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), make_client::Error> {
+//! let client = make_client::Client::builder(std::env::var("MAKE_API_TOKEN").unwrap_or_default())
+//!     .build()?;
+//! let response = client.affiliate().register_partner(make_client::models::RegisterPartnerBody { partner_code: "value".into(), paypal_me_link: "value".into(), ..Default::default() }).send().await?;
+//! # let _ = response;
+//! # Ok(())
+//! # }
+//! ```
 pub use ::make_models as models;
 pub use models::Scope;
 pub use ::make_runtime::{

@@ -50,6 +50,16 @@ impl Mailhub {
     ///
     /// - `user_id`: The ID of the user.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.mailhub().update_global_preferences("value", make_client::models::UpdateGlobalPreferencesBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_global_preferences(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -107,6 +117,16 @@ impl Mailhub {
     /// - `organization_id`: The ID of the organization.
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.mailhub().update_team_preferences("value", "value", "value", make_client::models::UpdateTeamPreferencesBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_team_preferences(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -134,6 +154,16 @@ impl Mailhub {
     /// - `organization_id`: The ID of the organization.
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.mailhub().update_team_native_preferences("value", "value", "value", make_client::models::UpdateTeamNativePreferencesBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_team_native_preferences(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,

@@ -51,6 +51,16 @@ impl Notifications {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.notifications().delete(make_client::models::DeleteNotificationsBody { ids: Vec::new() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         body: crate::models::DeleteNotificationsBody,

@@ -303,6 +303,16 @@ impl Oauth {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.oauth().convert_saml_xml_to_json(Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn convert_saml_xml_to_json(
         &self,
         body: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,

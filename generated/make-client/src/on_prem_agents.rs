@@ -85,6 +85,16 @@ impl OnPremAgents {
     /// - `agent_id`: The ID of the agent.
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.on_prem_agents().create("value", 1, make_client::models::CreateOnPremAgentBody { name: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         agent_id: impl ::std::convert::Into<::std::string::String>,
@@ -144,6 +154,16 @@ impl OnPremAgents {
     /// - `agent_id`: The ID of the agent.
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.on_prem_agents().update("value", 1, make_client::models::UpdateOnPremAgentBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         agent_id: impl ::std::convert::Into<::std::string::String>,
@@ -169,6 +189,16 @@ impl OnPremAgents {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.on_prem_agents().register(1, make_client::models::RegisterOnPremAgentBody { name: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn register(
         &self,
         organization_id: i64,

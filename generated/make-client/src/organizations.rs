@@ -104,6 +104,16 @@ impl Organizations {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().create(make_client::models::CreateOrganizationBody { name: "value".into(), region_id: 1, timezone_id: 1, country_id: 1 }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::models::CreateOrganizationBody,
@@ -147,6 +157,16 @@ impl Organizations {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().accept_invitation(make_client::models::AcceptInvitationBody { hash: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn accept_invitation(
         &self,
         body: crate::models::AcceptInvitationBody,
@@ -224,6 +244,16 @@ impl Organizations {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().update_information(1, make_client::models::UpdateOrganizationInformationBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_information(
         &self,
         organization_id: i64,
@@ -274,6 +304,16 @@ impl Organizations {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().invite_user(1, make_client::models::InviteUserOrganizationBody { email: "value".into(), name: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn invite_user(
         &self,
         organization_id: i64,
@@ -418,6 +458,16 @@ impl Organizations {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().patch_feature_controls(1, make_client::models::PatchOrganizationFeatureControlsBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_feature_controls(
         &self,
         organization_id: i64,
@@ -441,6 +491,16 @@ impl Organizations {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().set_tfa_enforcement(1, make_client::models::SetTfaEnforcementOrganizationBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_tfa_enforcement(
         &self,
         organization_id: i64,
@@ -494,6 +554,16 @@ impl Organizations {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().update_private_spaces_settings(1, make_client::models::UpdateOrganizationPrivateSpacesSettingsBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_private_spaces_settings(
         &self,
         organization_id: i64,

@@ -52,6 +52,16 @@ impl OutboundWebhooks {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.outbound_webhooks().create(1, make_client::models::CreateOutboundWebhookBody { name: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         organization_id: i64,
@@ -136,6 +146,16 @@ impl OutboundWebhooks {
     /// - `organization_id`: The ID of the organization.
     /// - `webhook_id`: The ID of the outbound webhook.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.outbound_webhooks().update(1, "value", make_client::models::UpdateOutboundWebhookBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         organization_id: i64,

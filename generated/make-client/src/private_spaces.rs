@@ -56,6 +56,16 @@ impl PrivateSpaces {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.private_spaces().create(make_client::models::CreatePrivateSpaceBody { organization_id: 1, user_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::models::CreatePrivateSpaceBody,
@@ -133,6 +143,16 @@ impl PrivateSpaces {
     ///
     /// - `private_space_id`: The ID of the private space.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.private_spaces().update(1, make_client::models::UpdatePrivateSpaceBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         private_space_id: i64,

@@ -24,6 +24,16 @@ impl Rpcs {
     /// - `app_version`: The version of the app.
     /// - `rpc_name`: The name of the remote procedure.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.rpcs().call("value", "value", "value", make_client::models::CallRpcBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn call(
         &self,
         app_name: impl ::std::convert::Into<::std::string::String>,

@@ -114,6 +114,16 @@ impl Scenarios {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().create(make_client::models::CreateScenarioBody { blueprint: Default::default(), team_id: 1, scheduling: Default::default(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateScenarioBody) -> CreateScenario {
         CreateScenario {
             client: self.client.clone(),
@@ -189,6 +199,16 @@ impl Scenarios {
     ///
     /// - `scenario_id`: The ID of the scenario.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().update(1, make_client::models::UpdateScenarioBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         scenario_id: i64,
@@ -242,6 +262,16 @@ impl Scenarios {
     /// - `scenario_id`: The ID of the scenario.
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().clone(1, 1, make_client::models::CloneScenarioBody { name: "value".into(), team_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clone(
         &self,
         scenario_id: i64,
@@ -270,6 +300,16 @@ impl Scenarios {
     ///
     /// - `scenario_id`: The ID of the scenario.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().set_module_data(1, Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_module_data(
         &self,
         scenario_id: i64,
@@ -380,6 +420,16 @@ impl Scenarios {
     ///
     /// - `scenario_id`: The ID of the scenario.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().run(1, make_client::models::RunScenarioBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run(
         &self,
         scenario_id: i64,
@@ -403,6 +453,16 @@ impl Scenarios {
     ///
     /// - `scenario_id`: The ID of the scenario.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().replay_execution(1, make_client::models::ReplayScenarioExecutionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replay_execution(
         &self,
         scenario_id: i64,
@@ -510,6 +570,16 @@ impl Scenarios {
     ///
     /// - `scenario_id`: The ID of the scenario.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().update_interface(1, make_client::models::UpdateScenarioInterfaceBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_interface(
         &self,
         scenario_id: i64,
@@ -567,6 +637,16 @@ impl Scenarios {
     /// - `scenario_id`: The ID of the scenario.
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().save_recovery_snapshot(1, 1, make_client::models::SaveScenarioRecoverySnapshotBody { blueprint: Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn save_recovery_snapshot(
         &self,
         scenario_id: i64,

@@ -51,6 +51,16 @@ impl ScenariosFolders {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios_folders().create(make_client::models::CreateScenarioFolderBody { name: "value".into(), team_id: 1 }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::models::CreateScenarioFolderBody,
@@ -99,6 +109,16 @@ impl ScenariosFolders {
     ///
     /// - `folder_id`: The ID of the scenario folder.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios_folders().update(1, make_client::models::UpdateScenarioFolderBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         folder_id: i64,

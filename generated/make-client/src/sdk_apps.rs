@@ -103,6 +103,16 @@ impl SdkApps {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().create(make_client::models::CreateAppBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateAppBody) -> CreateApp {
         CreateApp {
             client: self.client.clone(),
@@ -189,6 +199,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().patch("value", 1, Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -215,6 +235,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().clone("value", 1, make_client::models::CloneAppBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clone(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -341,6 +371,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().submit_review_form("value", "value", make_client::models::SubmitAppReviewFormBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn submit_review_form(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -434,6 +474,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().set_common_data("value", 1, Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_common_data(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -531,6 +581,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().set_base("value", 1, make_client::models::SetAppBaseBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_base(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -557,6 +617,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().patch_base("value", 1, make_client::models::PatchAppBaseBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_base(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -583,6 +653,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().set_groups("value", 1, Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_groups(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -609,6 +689,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().set_install("value", 1, Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_install(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -636,6 +726,16 @@ impl SdkApps {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_app_visibility`: The visibility to set: `public` or `private`.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().set_visibility("value", 1, "value".into(), Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_visibility(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -664,6 +764,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().set_opensource("value", 1, Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_opensource(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -690,6 +800,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().set_closed_source("value", 1, Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_closed_source(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -752,6 +872,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().commit_changes("value", 1, make_client::models::CommitChangesBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn commit_changes(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -778,6 +908,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().rollback_changes("value", 1, make_client::models::RollbackChangesBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rollback_changes(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -876,6 +1016,16 @@ impl SdkApps {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().uninstall_from_organization("value", 1, make_client::models::UninstallAppFromOrganizationBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn uninstall_from_organization(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,

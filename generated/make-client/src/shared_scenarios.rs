@@ -84,6 +84,16 @@ impl SharedScenarios {
     ///
     /// - `scenario_id`: The ID of the scenario.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.shared_scenarios().create_share(1, make_client::models::CreateScenarioShareBody { title: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_share(
         &self,
         scenario_id: i64,
@@ -174,6 +184,16 @@ impl SharedScenarios {
     /// - `scenario_id`: The ID of the scenario.
     /// - `shared_scenario_id`: The ID of the scenario share.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.shared_scenarios().update(1, "value", make_client::models::UpdateSharedScenarioBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         scenario_id: i64,

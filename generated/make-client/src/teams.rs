@@ -71,6 +71,16 @@ impl Teams {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.teams().create(make_client::models::CreateTeamBody { name: "value".into(), organization_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateTeamBody) -> CreateTeam {
         CreateTeam {
             client: self.client.clone(),
@@ -145,6 +155,16 @@ impl Teams {
     ///
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.teams().update(1, make_client::models::UpdateTeamBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         team_id: i64,
@@ -169,6 +189,16 @@ impl Teams {
     ///
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.teams().check_email_part(1, make_client::models::CheckEmailPartTeamBody { recipients: Vec::new() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_email_part(
         &self,
         team_id: i64,
@@ -247,6 +277,16 @@ impl Teams {
     ///
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.teams().update_llm_configuration(1, make_client::models::UpdateTeamLlmConfigurationBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_llm_configuration(
         &self,
         team_id: i64,

@@ -65,6 +65,16 @@ impl Templates {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.templates().create(make_client::models::CreateTemplateBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateTemplateBody) -> CreateTemplate {
         CreateTemplate {
             client: self.client.clone(),
@@ -140,6 +150,16 @@ impl Templates {
     ///
     /// - `template_id`: The ID of the template.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.templates().update(1, make_client::models::UpdateTemplateBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         template_id: i64,
@@ -194,6 +214,16 @@ impl Templates {
     ///
     /// - `template_id`: The ID of the template.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.templates().publish(1, Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn publish(
         &self,
         template_id: i64,

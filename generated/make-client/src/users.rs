@@ -111,6 +111,16 @@ impl Users {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().delete_current(make_client::models::DeleteCurrentUserBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_current(
         &self,
         body: crate::models::DeleteCurrentUserBody,
@@ -132,6 +142,16 @@ impl Users {
     ///
     /// - `user_id`: The ID of the user.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().update("value", make_client::models::UpdateUserBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -155,6 +175,16 @@ impl Users {
     ///
     /// - `user_id`: The ID of the user.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().update_email("value", make_client::models::UpdateUserEmailBody { current_email_address: "value".into(), new_email_address: "value".into(), current_password: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_email(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -178,6 +208,16 @@ impl Users {
     ///
     /// - `user_id`: The ID of the user.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().update_password("value", make_client::models::UpdateUserPasswordBody { current_password: "value".into(), new_password1: "value".into(), new_password2: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_password(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -198,6 +238,16 @@ impl Users {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().send_password_reset_demand(make_client::models::SendPasswordResetDemandBody { email: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_password_reset_demand(
         &self,
         body: crate::models::SendPasswordResetDemandBody,
@@ -239,6 +289,16 @@ impl Users {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().reset_lost_password(make_client::models::ResetLostPasswordBody { new_password1: "value".into(), new_password2: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reset_lost_password(
         &self,
         body: crate::models::ResetLostPasswordBody,
@@ -309,6 +369,16 @@ impl Users {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().updates_ui_settings(make_client::models::UpdatesUiSettingsUserBody { ui_settings: Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn updates_ui_settings(
         &self,
         body: crate::models::UpdatesUiSettingsUserBody,

@@ -23,6 +23,16 @@ impl CredentialRequestActions {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.credential_requests().actions().create(make_client::models::CreateActionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateActionBody) -> CreateAction {
         CreateAction {
             client: self.client.clone(),
@@ -40,6 +50,16 @@ impl CredentialRequestActions {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.credential_requests().actions().create_by_credentials(make_client::models::CreateCredentialRequestCredentialsBody { team_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_by_credentials(
         &self,
         body: crate::models::CreateCredentialRequestCredentialsBody,
@@ -60,6 +80,16 @@ impl CredentialRequestActions {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.credential_requests().actions().extend_connection_scopes(make_client::models::ExtendConnectionScopesBody { connection_id: 1, scopes: Vec::new() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn extend_connection_scopes(
         &self,
         body: crate::models::ExtendConnectionScopesBody,

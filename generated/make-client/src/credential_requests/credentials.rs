@@ -24,6 +24,16 @@ impl CredentialRequestCredentials {
     ///
     /// - `credential_id`: The ID of the credential in a credential request.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.credential_requests().credentials().decline("value", make_client::models::DeclineCredentialBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn decline(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,

@@ -59,6 +59,16 @@ impl CustomPropertyStructureItems {
     ///
     /// - `custom_property_structure_id`: The ID of the custom property structure.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.custom_properties().structure_items().create(1, make_client::models::CreateCustomPropertyStructureItemBody { name: "value".into(), label: "value".into(), description: None, type_: "value".into(), options: None, required: None }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         custom_property_structure_id: i64,
@@ -113,6 +123,16 @@ impl CustomPropertyStructureItems {
     ///
     /// - `custom_property_structure_item_id`: The ID of the custom property structure item.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.custom_properties().structure_items().update(1, make_client::models::UpdateCustomPropertyStructureItemBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         custom_property_structure_item_id: i64,

@@ -53,6 +53,16 @@ impl DataStoreData {
     ///
     /// - `data_store_id`: The ID of the data store.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.data_stores().data().create_record(1, make_client::models::CreateDataStoreRecordBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_record(
         &self,
         data_store_id: i64,
@@ -76,6 +86,16 @@ impl DataStoreData {
     ///
     /// - `data_store_id`: The ID of the data store.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.data_stores().data().delete_records(1, make_client::models::DeleteDataStoreRecordsBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_records(
         &self,
         data_store_id: i64,
@@ -101,6 +121,16 @@ impl DataStoreData {
     /// - `data_store_id`: The ID of the data store.
     /// - `data_store_key_record`: The key of the data store record.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.data_stores().data().update_entire_record(1, "value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_entire_record(
         &self,
         data_store_id: i64,
@@ -127,6 +157,16 @@ impl DataStoreData {
     /// - `data_store_id`: The ID of the data store.
     /// - `data_store_key_record`: The key of the data store record.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.data_stores().data().update_record_details(1, "value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_record_details(
         &self,
         data_store_id: i64,

@@ -59,6 +59,16 @@ impl DeviceIncomings {
     ///
     /// - `device_id`: The ID of the device.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.devices().incomings().delete("value", make_client::models::DeleteBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,

@@ -55,6 +55,16 @@ impl HookIncomings {
     ///
     /// - `hook_id`: The ID of the hook.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.hooks().incomings().delete(1, make_client::models::DeleteItemsFromWebhookQueueBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         hook_id: i64,

@@ -51,6 +51,16 @@ impl OrganizationManagedOrganizations {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().managed_organizations().create_child(1, make_client::models::CreateChildOrganizationBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_child(
         &self,
         organization_id: i64,
@@ -105,6 +115,16 @@ impl OrganizationManagedOrganizations {
     /// - `organization_id`: The ID of the organization.
     /// - `child_organization_id`: The ID of the child organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().managed_organizations().update_allocation(1, 1, make_client::models::UpdateAllocationChildOrganizationOperationsBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_allocation(
         &self,
         organization_id: i64,

@@ -51,6 +51,16 @@ impl OrganizationOrganizationVariables {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().organization_variables().create(1, make_client::models::CreateOrganizationVariableBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         organization_id: i64,
@@ -109,6 +119,16 @@ impl OrganizationOrganizationVariables {
     /// - `organization_id`: The ID of the organization.
     /// - `variable_name`: The name of the custom variable.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().organization_variables().update(1, "value", make_client::models::UpdateOrganizationVariableBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         organization_id: i64,

@@ -24,6 +24,16 @@ impl OrganizationScenarioExecutions {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().scenario_executions().search_logs(1, make_client::models::SearchOrganizationScenarioExecutionLogsBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_logs(
         &self,
         organization_id: i64,
@@ -47,6 +57,16 @@ impl OrganizationScenarioExecutions {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().scenario_executions().full_text_search_io_data(1, make_client::models::FullTextSearchScenarioIoDataBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn full_text_search_io_data(
         &self,
         organization_id: i64,
@@ -70,6 +90,16 @@ impl OrganizationScenarioExecutions {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().scenario_executions().count_matches(1, make_client::models::CountScenariosAndExecutionsMatchingFullTextQueryBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn count_matches(
         &self,
         organization_id: i64,
@@ -93,6 +123,16 @@ impl OrganizationScenarioExecutions {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().scenario_executions().count_matches_by_module(1, make_client::models::CountExecutionsModuleFullTextQueryWithinScenarioBody { scenario_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn count_matches_by_module(
         &self,
         organization_id: i64,

@@ -85,6 +85,16 @@ impl OrganizationSubscription {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().subscription().create_new(1, make_client::models::CreateNewSubscriptionBody { price_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_new(
         &self,
         organization_id: i64,
@@ -135,6 +145,16 @@ impl OrganizationSubscription {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().subscription().change(1, make_client::models::ChangeSubscriptionBody { price_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change(
         &self,
         organization_id: i64,
@@ -249,6 +269,16 @@ impl OrganizationSubscription {
     /// - `organization_id`: The ID of the organization.
     /// - `payment_method_id`: The ID of the payment method.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().subscription().set_default_payment_method(1, "value", make_client::models::SetDefaultPaymentMethodBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_default_payment_method(
         &self,
         organization_id: i64,
@@ -359,6 +389,16 @@ impl OrganizationSubscription {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().subscription().redeem_universal_discount(1, make_client::models::RedeemUniversalDiscountOnCurrentPlanBody { universal_discount_id: 1 }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn redeem_universal_discount(
         &self,
         organization_id: i64,

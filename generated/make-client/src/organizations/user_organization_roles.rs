@@ -86,6 +86,16 @@ impl OrganizationUserOrganizationRoles {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.organizations().user_organization_roles().transfer_ownership(1, make_client::models::TransferOrganizationOwnershipBody { user_id: 1 }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn transfer_ownership(
         &self,
         organization_id: i64,

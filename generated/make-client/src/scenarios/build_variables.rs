@@ -51,6 +51,16 @@ impl ScenarioBuildVariables {
     ///
     /// - `scenario_id`: The ID of the scenario.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().build_variables().update(1, make_client::models::UpdateBuildtimeVariablesInScenarioMetadataBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         scenario_id: i64,
@@ -74,6 +84,16 @@ impl ScenarioBuildVariables {
     ///
     /// - `scenario_id`: The ID of the scenario.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().build_variables().add(1, make_client::models::AddNewBuildtimeVariablesScenarioMetadataBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         scenario_id: i64,

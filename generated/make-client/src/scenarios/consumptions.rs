@@ -52,6 +52,16 @@ impl ScenarioConsumptions {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().consumptions().module(1, make_client::models::ConsumptionsModuleBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn module(
         &self,
         organization_id: i64,

@@ -198,6 +198,16 @@ impl ScenarioLogs {
     /// - `scenario_id`: The ID of the scenario.
     /// - `execution_id`: The ID of the execution.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().logs().stop_execution(1, "value", make_client::models::StopScenarioExecutionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_execution(
         &self,
         scenario_id: i64,

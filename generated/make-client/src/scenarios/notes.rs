@@ -53,6 +53,16 @@ impl ScenarioNotes {
     ///
     /// - `scenario_id`: The ID of the scenario.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().notes().create("value", make_client::models::CreateScenarioNoteBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         scenario_id: impl ::std::convert::Into<::std::string::String>,
@@ -139,6 +149,16 @@ impl ScenarioNotes {
     /// - `scenario_id`: The ID of the scenario.
     /// - `note_id`: The ID of the note.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().notes().update(1, 1, make_client::models::UpdateScenarioNoteBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         scenario_id: i64,

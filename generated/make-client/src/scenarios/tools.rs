@@ -23,6 +23,16 @@ impl ScenarioTools {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().tools().create(make_client::models::CreateToolBody { name: "value".into(), description: "value".into(), team_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateToolBody) -> CreateTool {
         CreateTool {
             client: self.client.clone(),
@@ -69,6 +79,16 @@ impl ScenarioTools {
     ///
     /// - `scenario_id`: The ID of the scenario.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.scenarios().tools().update_configuration(1, make_client::models::UpdateToolConfigurationBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_configuration(
         &self,
         scenario_id: i64,

@@ -54,6 +54,16 @@ impl SdkAppConnections {
     ///
     /// - `sdk_app_name`: The name of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().connections().create("value", make_client::models::CreateConnectionBody2 { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -137,6 +147,16 @@ impl SdkAppConnections {
     ///
     /// - `sdk_connection_name`: The name of the connection definition.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().connections().update("value", make_client::models::UpdateConnectionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         sdk_connection_name: impl ::std::convert::Into<::std::string::String>,
@@ -194,6 +214,16 @@ impl SdkAppConnections {
     /// - `sdk_connection_name`: The name of the connection definition.
     /// - `sdk_connection_section`: The section of the connection definition.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().connections().set_section("value", "value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_section(
         &self,
         sdk_connection_name: impl ::std::convert::Into<::std::string::String>,
@@ -249,6 +279,16 @@ impl SdkAppConnections {
     ///
     /// - `sdk_connection_name`: The name of the connection definition.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().connections().set_common("value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_common(
         &self,
         sdk_connection_name: impl ::std::convert::Into<::std::string::String>,

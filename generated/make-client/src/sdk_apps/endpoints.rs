@@ -58,6 +58,16 @@ impl SdkAppEndpoints {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().endpoints().create("value", 1, make_client::models::CreateEndpointBody { name: "value".into(), label: "value".into(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -157,6 +167,16 @@ impl SdkAppEndpoints {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_endpoint_name`: The name of the endpoint.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().endpoints().patch("value", 1, "value", make_client::models::PatchEndpointBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,

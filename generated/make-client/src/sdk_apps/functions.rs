@@ -59,6 +59,16 @@ impl SdkAppFunctions {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().functions().create("value", "value", make_client::models::CreateFunctionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,

@@ -54,6 +54,16 @@ impl SdkAppInvites {
     ///
     /// - `sdk_app_invite_token`: The token of the app invitation.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().invites().accept("value", make_client::models::AcceptAppInviteBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn accept(
         &self,
         sdk_app_invite_token: impl ::std::convert::Into<::std::string::String>,

@@ -58,6 +58,16 @@ impl SdkAppModules {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().create("value", "value", make_client::models::CreateModuleBody { name: "value".into(), type_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -157,6 +167,16 @@ impl SdkAppModules {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_module_name`: The name of the module.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().patch("value", "value", "value", make_client::models::PatchModuleBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -186,6 +206,16 @@ impl SdkAppModules {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_module_name`: The name of the module.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().set_api("value", "value", "value", make_client::models::SetModuleSectionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_api(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -215,6 +245,16 @@ impl SdkAppModules {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_module_name`: The name of the module.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().set_epoch("value", "value", "value", make_client::models::SetModuleSectionBody2 { response: Default::default(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_epoch(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -244,6 +284,16 @@ impl SdkAppModules {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_module_name`: The name of the module.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().set_interface("value", "value", "value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_interface(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -273,6 +323,16 @@ impl SdkAppModules {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_module_name`: The name of the module.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().set_parameters("value", "value", "value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_parameters(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -302,6 +362,16 @@ impl SdkAppModules {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_module_name`: The name of the module.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().set_samples("value", "value", "value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_samples(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -331,6 +401,16 @@ impl SdkAppModules {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_module_name`: The name of the module.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().set_scope("value", "value", "value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_scope(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -400,6 +480,16 @@ impl SdkAppModules {
     /// - `sdk_module_name`: The name of the module.
     /// - `sdk_module_visibility`: The visibility to set: `public` or `private`.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().set_visibility("value", "value", "value", "value".into(), Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_visibility(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -431,6 +521,16 @@ impl SdkAppModules {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_module_name`: The name of the module.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().clone("value", "value", "value", make_client::models::CloneModuleBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clone(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -461,6 +561,16 @@ impl SdkAppModules {
     /// - `sdk_module_name`: The name of the module.
     /// - `sdk_module_deprecation`: The `SDK_moduleDeprecation` path parameter.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().set_deprecation("value", "value", "value", "value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_deprecation(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -493,6 +603,16 @@ impl SdkAppModules {
     /// - `sdk_module_name`: The name of the module.
     /// - `sdk_module_archive_status`: The `SDK_moduleArchiveStatus` path parameter.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().set_archive_status("value", "value", "value", "value", Default::default()).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_archive_status(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -525,6 +645,16 @@ impl SdkAppModules {
     /// - `sdk_module_name`: The name of the module.
     /// - `sdk_module_consumable`: The `SDK_moduleConsumable` path parameter.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().modules().set_consumable("value", "value", "value", "value", make_client::models::SetModuleConsumableBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_consumable(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,

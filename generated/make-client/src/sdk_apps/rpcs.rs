@@ -58,6 +58,16 @@ impl SdkAppRpcs {
     /// - `sdk_app_name`: The name of the custom app.
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().rpcs().create("value", "value", make_client::models::CreateRpcBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -121,6 +131,16 @@ impl SdkAppRpcs {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_rpc_name`: The name of the RPC.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().rpcs().test("value", "value", "value", make_client::models::TestRpcBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn test(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -186,6 +206,16 @@ impl SdkAppRpcs {
     /// - `sdk_app_version`: The major version of the custom app.
     /// - `sdk_rpc_name`: The name of the RPC.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().rpcs().patch("value", "value", "value", make_client::models::PatchRpcBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -255,6 +285,16 @@ impl SdkAppRpcs {
     /// - `sdk_rpc_name`: The name of the RPC.
     /// - `sdk_rpc_section`: The section of the remote procedure.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().rpcs().set_section("value", "value", "value", "value", make_client::models::SetRpcSectionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_section(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,

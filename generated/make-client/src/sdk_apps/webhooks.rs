@@ -54,6 +54,16 @@ impl SdkAppWebhooks {
     ///
     /// - `sdk_app_name`: The name of the custom app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().webhooks().create("value", make_client::models::CreateWebhookBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         sdk_app_name: impl ::std::convert::Into<::std::string::String>,
@@ -137,6 +147,16 @@ impl SdkAppWebhooks {
     ///
     /// - `sdk_webhook_name`: The name of the webhook definition.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().webhooks().update("value", make_client::models::UpdateWebhookBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         sdk_webhook_name: impl ::std::convert::Into<::std::string::String>,
@@ -194,6 +214,16 @@ impl SdkAppWebhooks {
     /// - `sdk_webhook_name`: The name of the webhook definition.
     /// - `sdk_webhook_section`: The section of the webhook definition.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.sdk_apps().webhooks().set_section("value", "value", make_client::models::SetWebhookSectionBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_section(
         &self,
         sdk_webhook_name: impl ::std::convert::Into<::std::string::String>,

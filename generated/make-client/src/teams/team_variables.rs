@@ -51,6 +51,16 @@ impl TeamTeamVariables {
     ///
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.teams().team_variables().create(1, make_client::models::CreateTeamVariableBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         team_id: i64,
@@ -109,6 +119,16 @@ impl TeamTeamVariables {
     /// - `team_id`: The ID of the team.
     /// - `variable_name`: The name of the custom variable.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.teams().team_variables().update(1, "value", make_client::models::UpdateTeamVariableBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         team_id: i64,

@@ -61,6 +61,16 @@ impl UserMe {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().me().pin_app(make_client::models::PinAppCurrentUserInOrganizationBody { organization_id: 1, app_name: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pin_app(
         &self,
         body: crate::models::PinAppCurrentUserInOrganizationBody,
@@ -115,6 +125,16 @@ impl UserMe {
     ///
     /// - `app_name`: The name of the app.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().me().pin_module("value", make_client::models::PinModuleCurrentUserInOrganizationBody { organization_id: 1, module_name: "value".into() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pin_module(
         &self,
         app_name: impl ::std::convert::Into<::std::string::String>,
@@ -237,6 +257,16 @@ impl UserMe {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().me().submit_onboarding_survey(make_client::models::SubmitOnboardingSurveyBody { survey_type: "value".into(), schema_version: 1.0, answers: Default::default(), ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn submit_onboarding_survey(
         &self,
         body: crate::models::SubmitOnboardingSurveyBody,

@@ -23,6 +23,16 @@ impl UserRoles {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().roles().create_custom(make_client::models::CreateCustomRoleBody { name: "value".into(), permission_type: "value".into(), organization_id: 1, description: None, permissions: Vec::new() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_custom(
         &self,
         body: crate::models::CreateCustomRoleBody,
@@ -43,6 +53,16 @@ impl UserRoles {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().roles().delete_custom(make_client::models::DeleteCustomRoleBody { id: 1, organization_id: 1 }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_custom(
         &self,
         body: crate::models::DeleteCustomRoleBody,
@@ -63,6 +83,16 @@ impl UserRoles {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().roles().update_custom(make_client::models::UpdateCustomRoleBody { id: 1, organization_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_custom(
         &self,
         body: crate::models::UpdateCustomRoleBody,
@@ -162,6 +192,16 @@ impl UserRoles {
     ///
     /// - `role_id`: The ID of the role.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().roles().delete_custom_id(1, make_client::models::DeleteCustomRoleIdBody { organization_id: 1 }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_custom_id(
         &self,
         role_id: i64,
@@ -185,6 +225,16 @@ impl UserRoles {
     ///
     /// - `role_id`: The ID of the role.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().roles().update_custom_id(1, make_client::models::UpdateCustomRoleIdBody { organization_id: 1, ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_custom_id(
         &self,
         role_id: i64,

@@ -90,6 +90,16 @@ impl UserUserOrganizationRoles {
     /// - `user_id`: The ID of the user.
     /// - `organization_id`: The ID of the organization.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().user_organization_roles().update(1, 1, make_client::models::UpdateUserRoleBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         user_id: i64,

@@ -95,6 +95,16 @@ impl UserUserTeamNotifications {
     /// - `team_id`: The ID of the team.
     /// - `notification_id`: The ID of the notification.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().user_team_notifications().update_settings("value", "value", "value", make_client::models::UpdateUserNotificationSettingsBody { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_settings(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,

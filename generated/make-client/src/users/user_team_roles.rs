@@ -88,6 +88,16 @@ impl UserUserTeamRoles {
     /// - `user_id`: The ID of the user.
     /// - `team_id`: The ID of the team.
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().user_team_roles().update(1, 1, make_client::models::UpdateUserRoleBody2 { ..Default::default() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         user_id: i64,

@@ -539,14 +539,55 @@ fn example_args(api: &Api, o: &Operation, defaults: &BTreeSet<String>) -> Option
     }
     if let Some(b) = o.body.as_ref() {
         args.push(match &b.kind {
-            // An empty body would be a harmful thing to copy (an update that clears fields).
-            BodyKind::Json(_) | BodyKind::Form(_) | BodyKind::Multipart(_) => return None,
             _ if !b.alternatives.is_empty() => return None,
+            // The body's required fields with placeholder values, the others left to `Default`
+            // (never an empty body: that would be a harmful thing to copy, an update that
+            // clears fields).
+            BodyKind::Json(TypeRef::Named(n)) | BodyKind::Form(TypeRef::Named(n)) | BodyKind::Multipart(TypeRef::Named(n)) => body_literal(api, n, defaults)?,
+            // A free-form object: an empty one, to be filled by the caller.
+            BodyKind::Json(TypeRef::Map(_)) => "Default::default()".into(),
+            BodyKind::Json(_) | BodyKind::Form(_) | BodyKind::Multipart(_) => return None,
             BodyKind::Bytes => "b\"data\".to_vec()".into(),
             BodyKind::Text => "\"text\"".into(),
         });
     }
     Some(args.join(", "))
+}
+
+/// `models::CreateHookBody { name: "value".into(), team_id: 1, ..Default::default() }`: a body
+/// of type `name` with its required fields set, for a doc example. `None` when the type has no
+/// `Default` or a required field has no simple placeholder.
+fn body_literal(api: &Api, name: &str, defaults: &BTreeSet<String>) -> Option<String> {
+    let Some(TypeKind::Struct { fields, flatten, extra }) = api.type_def(name).map(|t| &t.kind) else { return None };
+    // Without `Default`, every field is written out: the optional ones as absent.
+    let every = !defaults.contains(name);
+    if every && !flatten.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for f in fields.iter().filter(|f| every || (f.required && !f.is_option())) {
+        let value = match &f.ty {
+            _ if f.is_option() => "None".to_string(),
+            TypeRef::Vec(_) if !f.required => "Vec::new()".to_string(),
+            _ if f.boxed => "Default::default()".to_string(),
+            TypeRef::String | TypeRef::Bytes => "\"value\".into()".to_string(),
+            TypeRef::Vec(_) => "Vec::new()".to_string(),
+            t => example_value(api, t, defaults)?,
+        };
+        parts.push(format!("{}: {value}", f.rust_name));
+    }
+    let krate = crate_ident(&api.client_crate);
+    if every {
+        if extra.is_some() {
+            parts.push("extra: Default::default()".into());
+        }
+        return Some(format!("{krate}::models::{name} {{ {} }}", parts.join(", ")));
+    }
+    if parts.len() == fields.len() && !parts.is_empty() {
+        return Some(format!("{krate}::models::{name} {{ {} }}", parts.join(", ")));
+    }
+    parts.push("..Default::default()".into());
+    Some(format!("{krate}::models::{name} {{ {} }}", parts.join(", ")))
 }
 
 fn example_value(api: &Api, t: &TypeRef, defaults: &BTreeSet<String>) -> Option<String> {

@@ -45,6 +45,16 @@ impl UserMeApiTokens {
     /// # Arguments
     ///
     /// - `body`: The `application/json` request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
+    /// let response = client.users().me().api_tokens().create_new(make_client::models::CreateNewApiTokenBody { label: "value".into(), scope: Vec::new() }).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_new(
         &self,
         body: crate::models::CreateNewApiTokenBody,
