@@ -2316,6 +2316,55 @@ mod tests {
         assert!(deprecation_note(Some(&format!("Deprecated {}", "x".repeat(300)))).ends_with('…'));
     }
 
+    /// Lowers one plain OpenAPI document (a `.json` file of an API folder).
+    fn lower_document(doc: serde_json::Value) -> ir::Api {
+        let input = crate::codegen::ApiInput {
+            name: "t".into(),
+            config: None,
+            overlay: None,
+            files: vec![crate::codegen::SourceFile { path: "specs/t/openapi.json".into(), bytes: doc.to_string().into_bytes() }],
+        };
+        let opts = crate::codegen::EmitOptions { runtime_path: "../../crates/make-runtime".into() };
+        crate::codegen::generate_api(&input, &opts).unwrap_or_else(|d| panic!("{d}")).0
+    }
+
+    #[test]
+    fn a_response_with_several_lists_pages_the_one_its_summary_names_and_numeric_enums_are_listed() {
+        let paging = serde_json::json!([
+            {"name": "pg[offset]", "in": "query", "schema": {"type": "integer"}},
+            {"name": "pg[limit]", "in": "query", "schema": {"type": "integer"}},
+            {"name": "status", "in": "query", "schema": {"type": "integer", "enum": [1, 2, 3]}}
+        ]);
+        let two_lists = |summary: &str| serde_json::json!({"summary": summary, "tags": ["Stores"], "parameters": paging, "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {
+                "records": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "rank": {"type": "number", "enum": [0.5, 1]}}}},
+                "spec": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
+                "pg": {"type": "object", "properties": {"limit": {"type": "integer"}, "offset": {"type": "integer"}}}
+            }
+        }}}}}});
+        let api = lower_document(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/stores/{id}/data": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}], "get": two_lists("List data store records")},
+                "/stores/{id}/other": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}], "get": two_lists("List everything")}
+            }
+        }));
+        let ops: Vec<&ir::Operation> = api.groups.iter().flat_map(|g| &g.operations).collect();
+        let named = ops.iter().find(|o| o.path == "/stores/{id}/data").unwrap();
+        assert_eq!(named.pagination.as_ref().map(|p| p.items_field.as_str()), Some("records"));
+        let unnamed = ops.iter().find(|o| o.path == "/stores/{id}/other").unwrap();
+        assert!(unnamed.pagination.is_none(), "two lists, neither named: nothing is paged");
+        let status = named.params.iter().find(|p| p.wire == "status").unwrap();
+        assert_eq!(status.allowed, ["1", "2", "3"]);
+        let rank = api.types.iter().find_map(|t| match &t.kind {
+            ir::TypeKind::Struct { fields, .. } => fields.iter().find(|f| f.wire == "rank"),
+            _ => None,
+        });
+        assert_eq!(rank.unwrap().allowed, ["0.5", "1.0"]);
+    }
+
     #[test]
     fn parent_sections_are_added_and_children_follow_their_parent() {
         let raw = |path: &[&str]| RawGroup {
