@@ -219,9 +219,10 @@ async fn the_time_limit_ends_the_wait_with_exit_4() {
     );
     assert_eq!(stdout(&out), "slow1\tRUNNING\n");
     assert!(started.elapsed() < Duration::from_secs(10));
-    // One poll at once, then one every 0.1 s while another fits in 0.55 s.
+    // One poll at once, then one every 0.1 s while another fits in 0.55 s:
+    // 6 at most, fewer on a loaded machine, but more than one.
     let polled = requests(&server).await.len() - 1;
-    assert!((3..=6).contains(&polled), "{polled} status requests");
+    assert!((2..=6).contains(&polled), "{polled} status requests");
 }
 
 #[tokio::test]
