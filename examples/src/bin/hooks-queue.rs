@@ -44,8 +44,7 @@ fn or_dash(value: Option<impl ToString>) -> String {
 
 /// Prints the hooks and their queues.
 async fn print_hooks(client: &Client, team_id: i64) -> Result<(), Error> {
-    // The docs type this `teamId` as a string, unlike every other `teamId`.
-    let hooks = client.hooks().list(team_id.to_string()).send().await?.hooks;
+    let hooks = client.hooks().list(team_id).send().await?.hooks;
     for hook in hooks {
         let name = hook.name.as_deref().unwrap_or("-");
         println!(
