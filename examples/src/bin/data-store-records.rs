@@ -19,11 +19,8 @@
 //!   as for `list-connections` (default zone `eu1`).
 //!
 //! The key of the record written and the number of records are printed on
-//! stderr. The list is read page by page, 100 records a page, until its end.
-//! The generated `data_stores().data().list_records()` has no `.stream()`
-//! (its answer holds a second list, `spec`, beside `records`), so the pages
-//! are walked with the runtime's `make_runtime::paginate`, which is what a
-//! generated `.stream()` uses.
+//! stderr. The list is read page by page, 100 records a page, until its end
+//! (`client.data_stores().data().list_records(id).limit(100).stream()`).
 //!
 //! Exits with 0 on success, 1 when an API call fails, 2 when the settings
 //! are missing or invalid.
@@ -33,12 +30,12 @@ use std::process::ExitCode;
 
 use make_client::models::Record;
 use make_client::serde_json::Value;
-use make_client::{Client, Error, Stream, TryStreamExt};
+use make_client::{Client, Error, TryStreamExt};
 
 const PROGRAM: &str = "data-store-records";
 
 /// The records asked for per page.
-const PAGE_SIZE: u64 = 100;
+const PAGE_SIZE: i64 = 100;
 
 /// What the environment asks for.
 struct Settings {
@@ -88,32 +85,6 @@ async fn write(settings: &Settings) -> Result<String, Error> {
     Ok(written)
 }
 
-/// Every record of the data store, page by page.
-fn all_records(client: &Client, data_store_id: i64) -> impl Stream<Item = Result<Record, Error>> {
-    let client = client.clone();
-    make_runtime::paginate(
-        "data_stores.data.list_records",
-        0,
-        PAGE_SIZE,
-        move |offset, limit| {
-            let page = client
-                .data_stores()
-                .data()
-                .list_records(data_store_id)
-                .offset(i64::try_from(offset).unwrap_or(i64::MAX))
-                .limit(i64::try_from(limit).unwrap_or(i64::MAX))
-                .send();
-            async move {
-                let response = page.await?;
-                let pg = response.pg.as_ref();
-                Ok(make_runtime::Page::new(response.records)
-                    .echoed_limit(pg.and_then(|pg| pg.limit))
-                    .echoed_offset(pg.and_then(|pg| pg.offset)))
-            }
-        },
-    )
-}
-
 /// `key<TAB>data`, with `-` for a missing key and `null` for missing data.
 fn line(record: &Record) -> String {
     let key = record.key.as_deref().unwrap_or("-");
@@ -136,7 +107,15 @@ async fn main() -> ExitCode {
         ),
         Err(e) => return make_examples::api_failed(PROGRAM, e),
     }
-    let mut records = std::pin::pin!(all_records(&settings.client, settings.data_store_id));
+    // Every record, page by page; the stream must be pinned to call `try_next`.
+    let records = settings
+        .client
+        .data_stores()
+        .data()
+        .list_records(settings.data_store_id)
+        .limit(PAGE_SIZE)
+        .stream();
+    let mut records = std::pin::pin!(records);
     let mut count = 0_u64;
     loop {
         match records.try_next().await {
