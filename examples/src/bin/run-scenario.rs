@@ -13,8 +13,8 @@
 //!   e.g. `{"email": "ada@example.com"}`.
 //! - `MAKE_RESPONSIVE` (optional, default `false`): `true` runs in Make's
 //!   responsive mode, where Make answers the run request only once the
-//!   execution has finished (or its own wait ran out); the status is then read
-//!   as usual, usually once.
+//!   execution has finished (or its own wait ran out), with its status and
+//!   outputs.
 //! - `MAKE_POLL_INTERVAL_SECS` (optional, default 2): the seconds between two
 //!   status requests; decimals such as `0.5` are allowed.
 //! - `MAKE_TIME_LIMIT_SECS` (optional, default 300): how long to wait in all,
@@ -22,9 +22,17 @@
 //! - `MAKE_ZONE`, `MAKE_ENVIRONMENT_URL`, `MAKE_BASE_URL`: where the API is,
 //!   as for `list-connections` (default zone `eu1`).
 //!
-//! The status comes from `GET /scenarios/{scenarioId}/executions/{executionId}`,
-//! asked at once and then every poll interval. `SUCCESS`, `WARNING` and `ERROR`
-//! are final; `RUNNING`, and any status Make may add, is waited on.
+//! When the run's answer carries the execution's outcome (`status` 1 success,
+//! 2 success with warnings, 3 failed: a responsive run that finished), that is
+//! the final status and the answer's `outputs` are printed: a success needs no
+//! other request; for a warning or a failure the execution's details are read
+//! once, only for the error that describes it (the run's answer has none).
+//! The outcome decides the exit code even when that error cannot be read.
+//!
+//! Otherwise the status comes from
+//! `GET /scenarios/{scenarioId}/executions/{executionId}`, asked at once and
+//! then every poll interval. `SUCCESS`, `WARNING` and `ERROR` are final;
+//! `RUNNING`, and any status Make may add, is waited on.
 //!
 //! Exits with
 //! - 0 when the execution finished with `SUCCESS`, or with `WARNING` (the
@@ -40,7 +48,10 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use make_client::models::{GetScenarioExecutionDetailsResponseError, RunScenarioBody};
+use make_client::models::{
+    ExecutionStatus, GetScenarioExecutionDetailsResponse, GetScenarioExecutionDetailsResponseError,
+    RunScenarioBody,
+};
 use make_client::serde_json::Value;
 use make_client::Client;
 use tokio::time::{sleep_until, timeout_at, Instant};
@@ -116,14 +127,37 @@ enum Outcome {
     Error,
 }
 
-/// The outcome a status stands for; `None` while the execution runs (and
-/// for a status this program does not know).
-fn outcome(status: &str) -> Option<Outcome> {
-    match status.trim().to_ascii_uppercase().as_str() {
-        "SUCCESS" => Some(Outcome::Success),
-        "WARNING" => Some(Outcome::Warning),
-        "ERROR" => Some(Outcome::Error),
-        _ => None,
+impl Outcome {
+    /// The outcome an execution's status stands for; `None` while it runs
+    /// (and for a status this program does not know).
+    fn of_status(status: &ExecutionStatus) -> Option<Self> {
+        match status {
+            ExecutionStatus::Success => Some(Self::Success),
+            ExecutionStatus::Warning => Some(Self::Warning),
+            ExecutionStatus::Error => Some(Self::Error),
+            // `Running`, and `Other` for a status Make may add.
+            _ => None,
+        }
+    }
+
+    /// The outcome of the `status` a run answers with in responsive mode: 1,
+    /// 2 or 3; `None` for any other number.
+    fn of_run_status(status: i64) -> Option<Self> {
+        match status {
+            1 => Some(Self::Success),
+            2 => Some(Self::Warning),
+            3 => Some(Self::Error),
+            _ => None,
+        }
+    }
+
+    /// The execution status this outcome is printed as.
+    fn status(self) -> ExecutionStatus {
+        match self {
+            Self::Success => ExecutionStatus::Success,
+            Self::Warning => ExecutionStatus::Warning,
+            Self::Error => ExecutionStatus::Error,
+        }
     }
 }
 
@@ -140,6 +174,77 @@ fn describe(error: &GetScenarioExecutionDetailsResponseError) -> String {
         text.push_str(&format!(" (module {name}, app {app})"));
     }
     text
+}
+
+/// Outputs worth printing: not missing, `null` or an empty object or array.
+fn printable(outputs: Option<Value>) -> Option<Value> {
+    outputs.filter(|o| match o {
+        Value::Null => false,
+        Value::Object(map) => !map.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        _ => true,
+    })
+}
+
+/// The outputs of an execution's details, as JSON.
+fn details_outputs(details: &GetScenarioExecutionDetailsResponse) -> Option<Value> {
+    let outputs = details.outputs.clone()?;
+    Some(Value::Object(outputs.into_iter().collect()))
+}
+
+/// Prints how execution `execution_id` ended: `id<TAB>STATUS` and its outputs
+/// on stdout, a warning or error on stderr (`error` describes it, `None` when
+/// Make sent no description); returns the exit code.
+fn finish(
+    execution_id: &str,
+    outcome: Outcome,
+    outputs: Option<Value>,
+    error: Option<String>,
+) -> ExitCode {
+    println!("{execution_id}\t{}", outcome.status());
+    if let Some(outputs) = printable(outputs) {
+        println!("{outputs}");
+    }
+    match outcome {
+        Outcome::Success => ExitCode::SUCCESS,
+        Outcome::Warning => {
+            let detail = error.map(|e| format!(": {e}")).unwrap_or_default();
+            eprintln!("{PROGRAM}: execution {execution_id} finished with warnings{detail}");
+            ExitCode::SUCCESS
+        }
+        Outcome::Error => {
+            let detail = error.unwrap_or_else(|| "Make sent no error detail".to_owned());
+            eprintln!("{PROGRAM}: execution {execution_id} failed: {detail}");
+            ExitCode::from(EXIT_EXECUTION_FAILED)
+        }
+    }
+}
+
+/// The error that describes a finished execution and its outputs, read once
+/// from its details within the time limit. When they cannot be read, the
+/// error says why.
+async fn error_and_outputs(
+    client: &Client,
+    scenario_id: i64,
+    execution_id: &str,
+    deadline: Instant,
+) -> (Option<String>, Option<Value>) {
+    let request = client
+        .scenarios()
+        .logs()
+        .get_execution_details(scenario_id, execution_id)
+        .send();
+    match timeout_at(deadline, request).await {
+        Ok(Ok(details)) => (
+            details.error.as_ref().map(describe),
+            details_outputs(&details),
+        ),
+        Ok(Err(e)) => (Some(format!("its error could not be read: {e}")), None),
+        Err(_) => (
+            Some("the time limit passed before its error was read".to_owned()),
+            None,
+        ),
+    }
 }
 
 /// A duration in seconds as a person would write it: `300 s`, `0.5 s`.
@@ -170,7 +275,7 @@ async fn main() -> ExitCode {
         callback_url: None,
     };
     let run = client.scenarios().run(*scenario_id, body).send();
-    let execution_id = match timeout_at(deadline, run).await {
+    let run = match timeout_at(deadline, run).await {
         Err(_) => {
             eprintln!(
                 "{PROGRAM}: {limit} passed before Make answered the run request of scenario \
@@ -179,18 +284,29 @@ async fn main() -> ExitCode {
             return ExitCode::from(EXIT_TIME_LIMIT);
         }
         Ok(Err(e)) => return make_examples::api_failed(PROGRAM, e),
-        Ok(Ok(response)) => match response.execution_id {
-            Some(id) if !id.trim().is_empty() => id,
-            _ => {
-                return make_examples::api_failed(
-                    PROGRAM,
-                    "scenarios.run: the response names no executionId, so the execution \
-                     cannot be followed",
-                )
-            }
-        },
+        Ok(Ok(response)) => response,
+    };
+    let execution_id = match run.execution_id {
+        Some(id) if !id.trim().is_empty() => id,
+        _ => {
+            return make_examples::api_failed(
+                PROGRAM,
+                "scenarios.run: the response names no executionId, so the execution \
+                 cannot be followed",
+            )
+        }
     };
     eprintln!("{PROGRAM}: scenario {scenario_id} started execution {execution_id}");
+
+    // A responsive run that finished answers with its outcome and outputs.
+    if let Some(outcome) = run.status.and_then(Outcome::of_run_status) {
+        if outcome == Outcome::Success {
+            return finish(&execution_id, outcome, run.outputs, None);
+        }
+        let (error, outputs) =
+            error_and_outputs(client, *scenario_id, &execution_id, deadline).await;
+        return finish(&execution_id, outcome, run.outputs.or(outputs), error);
+    }
 
     let logs = client.scenarios().logs();
     loop {
@@ -208,27 +324,11 @@ async fn main() -> ExitCode {
             Ok(Err(e)) => return make_examples::api_failed(PROGRAM, e),
             Ok(Ok(details)) => details,
         };
-        let status = details.status.as_deref().unwrap_or("-");
-        if let Some(outcome) = outcome(status) {
-            println!("{execution_id}\t{status}");
-            if let Some(outputs) = details.outputs.filter(|o| !o.is_empty()) {
-                println!("{}", Value::Object(outputs.into_iter().collect()));
-            }
+        if let Some(outcome) = details.status.as_ref().and_then(Outcome::of_status) {
             let error = details.error.as_ref().map(describe);
-            return match outcome {
-                Outcome::Success => ExitCode::SUCCESS,
-                Outcome::Warning => {
-                    let detail = error.map(|e| format!(": {e}")).unwrap_or_default();
-                    eprintln!("{PROGRAM}: execution {execution_id} finished with warnings{detail}");
-                    ExitCode::SUCCESS
-                }
-                Outcome::Error => {
-                    let detail = error.unwrap_or_else(|| "Make sent no error detail".to_owned());
-                    eprintln!("{PROGRAM}: execution {execution_id} failed: {detail}");
-                    ExitCode::from(EXIT_EXECUTION_FAILED)
-                }
-            };
+            return finish(&execution_id, outcome, details_outputs(&details), error);
         }
+        let status = details.status.as_ref().map_or("-", ExecutionStatus::as_str);
         let next = Instant::now() + settings.poll_interval;
         if next >= deadline {
             println!("{execution_id}\t{status}");
@@ -244,15 +344,53 @@ async fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    use make_client::serde_json::json;
+
     use super::*;
 
     #[test]
     fn final_statuses() {
-        assert_eq!(outcome("SUCCESS"), Some(Outcome::Success));
-        assert_eq!(outcome("warning"), Some(Outcome::Warning));
-        assert_eq!(outcome(" ERROR "), Some(Outcome::Error));
-        for running in ["RUNNING", "", "-", "QUEUED"] {
-            assert_eq!(outcome(running), None, "{running}");
+        assert_eq!(
+            Outcome::of_status(&ExecutionStatus::Success),
+            Some(Outcome::Success)
+        );
+        assert_eq!(
+            Outcome::of_status(&ExecutionStatus::Warning),
+            Some(Outcome::Warning)
+        );
+        assert_eq!(
+            Outcome::of_status(&ExecutionStatus::Error),
+            Some(Outcome::Error)
+        );
+        for running in [
+            ExecutionStatus::Running,
+            ExecutionStatus::Other("QUEUED".into()),
+            ExecutionStatus::Other(String::new()),
+        ] {
+            assert_eq!(Outcome::of_status(&running), None, "{running}");
+        }
+        for outcome in [Outcome::Success, Outcome::Warning, Outcome::Error] {
+            assert_eq!(Outcome::of_status(&outcome.status()), Some(outcome));
+        }
+    }
+
+    #[test]
+    fn run_statuses() {
+        assert_eq!(Outcome::of_run_status(1), Some(Outcome::Success));
+        assert_eq!(Outcome::of_run_status(2), Some(Outcome::Warning));
+        assert_eq!(Outcome::of_run_status(3), Some(Outcome::Error));
+        for other in [0, 4, -1] {
+            assert_eq!(Outcome::of_run_status(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn empty_outputs_are_not_printed() {
+        for empty in [None, Some(Value::Null), Some(json!({})), Some(json!([]))] {
+            assert_eq!(printable(empty.clone()), None, "{empty:?}");
+        }
+        for full in [json!({"ok": true}), json!([1]), json!("done"), json!(0)] {
+            assert_eq!(printable(Some(full.clone())), Some(full));
         }
     }
 
