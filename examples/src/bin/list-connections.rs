@@ -17,62 +17,23 @@
 //! are missing or invalid.
 
 use std::process::ExitCode;
-use std::str::FromStr;
 
-use make_client::{Client, Zone};
+use make_client::Client;
 
-/// A non-empty environment variable.
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// Whether `url` is a plain-HTTP URL of this machine.
-fn is_local_http(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("http://127.0.0.1")
-        .or_else(|| url.strip_prefix("http://localhost"));
-    rest.is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
-}
+const PROGRAM: &str = "list-connections";
 
 /// Reads the settings; an error names the variable to fix.
 fn settings() -> Result<(Client, i64), String> {
-    let token = var("MAKE_API_TOKEN").ok_or(
-        "MAKE_API_TOKEN is not set: set it to a Make API token with the connections:read scope",
-    )?;
-    let team = var("MAKE_TEAM_ID")
-        .ok_or("MAKE_TEAM_ID is not set: set it to the numeric ID of the team, e.g. 35")?;
-    let team_id = team
-        .trim()
-        .parse()
-        .map_err(|_| format!("MAKE_TEAM_ID must be an integer team ID such as 35, not `{team}`"))?;
-    let builder = Client::builder(token);
-    let (builder, from) = if let Some(url) = var("MAKE_BASE_URL") {
-        let insecure = is_local_http(&url);
-        let builder = if insecure {
-            builder.allow_insecure_http()
-        } else {
-            builder
-        };
-        (builder.base_url(url), "MAKE_BASE_URL")
-    } else if let Some(url) = var("MAKE_ENVIRONMENT_URL") {
-        (builder.environment_url(url), "MAKE_ENVIRONMENT_URL")
-    } else {
-        let zone = var("MAKE_ZONE").map_or(Ok(Zone::default()), |z| Zone::from_str(z.trim()));
-        let zone = zone.map_err(|e| format!("MAKE_ZONE is invalid: {e}"))?;
-        (builder.base_url(zone), "MAKE_ZONE")
-    };
-    let client = builder.build().map_err(|e| format!("{from}: {e}"))?;
-    Ok((client, team_id))
+    let token = make_examples::api_token(&["connections:read"])?;
+    let team_id = make_examples::required_id("MAKE_TEAM_ID", "team", 35)?;
+    Ok((make_examples::client(token)?, team_id))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let (client, team_id) = match settings() {
         Ok(settings) => settings,
-        Err(message) => {
-            eprintln!("list-connections: {message}");
-            return ExitCode::from(2);
-        }
+        Err(message) => return make_examples::settings_failed(PROGRAM, &message),
     };
     match client.connections().list(team_id).send().await {
         Ok(response) => {
@@ -83,9 +44,6 @@ async fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("list-connections: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => make_examples::api_failed(PROGRAM, e),
     }
 }
