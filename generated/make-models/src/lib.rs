@@ -1619,10 +1619,10 @@ pub struct Belonger {
     #[serde(
         rename = "associatedTypes",
         default,
-        deserialize_with = "::make_decode::or_default",
+        deserialize_with = "::make_decode::lenient_or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub associated_types: ::std::vec::Vec<::serde_json::Value>,
+    pub associated_types: ::std::vec::Vec<::std::string::String>,
 }
 /// The `Blueprint` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -4098,39 +4098,25 @@ pub struct CreateCustomPropertyStructureItemResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_property_structure_item: ::std::option::Option<
-        CreateCustomPropertyStructureItemResponseCustomPropertyStructureItem,
-    >,
-}
-/// The `CreateCustomPropertyStructureItemResponseCustomPropertyStructureItem` object.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateCustomPropertyStructureItemResponseCustomPropertyStructureItem {
-    /// `id`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub id: ::std::option::Option<i64>,
-    /// `created`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub created: ::std::option::Option<::std::string::String>,
-    /// `belongers`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::or_default",
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub belongers: ::std::vec::Vec<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        CustomPropertyStructureItem,
     >,
 }
 /// The `CreateCustomPropertyStructureResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateCustomPropertyStructureResponse {
+    /// `customPropertyStructure`
+    #[serde(
+        rename = "customPropertyStructure",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub custom_property_structure: ::std::option::Option<
+        CreateCustomPropertyStructureResponseCustomPropertyStructure,
+    >,
+}
+/// The `CreateCustomPropertyStructureResponseCustomPropertyStructure` object.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateCustomPropertyStructureResponseCustomPropertyStructure {
     /// `id`
     #[serde(
         default,
@@ -6276,9 +6262,9 @@ pub struct CustomFunctionUpdatesHistoryResponse {
     )]
     pub function_history: ::std::vec::Vec<FunctionHistory>,
 }
-/// The `CustomPropertyStructureItem` object.
+/// The `CustomPropertyStructure` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CustomPropertyStructureItem {
+pub struct CustomPropertyStructure {
     /// `id`
     #[serde(
         default,
@@ -6300,6 +6286,151 @@ pub struct CustomPropertyStructureItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub belongers: ::std::vec::Vec<::serde_json::Value>,
+}
+/// The `CustomPropertyStructureItem` object.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CustomPropertyStructureItem {
+    /// `id`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<i64>,
+    /// `structureId`
+    #[serde(
+        rename = "structureId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub structure_id: ::std::option::Option<i64>,
+    /// `name`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `label`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub label: ::std::option::Option<::std::string::String>,
+    /// `description`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `type`
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub type_: ::std::option::Option<CustomPropertyStructureItemType>,
+    /// `options`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub options: ::std::option::Option<
+        ::std::vec::Vec<CustomPropertyStructureItemOption>,
+    >,
+    /// `required`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+}
+/// The `CustomPropertyStructureItemOption` object.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CustomPropertyStructureItemOption {
+    /// `value`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+/// The values of `CustomPropertyStructureItemType`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub enum CustomPropertyStructureItemType {
+    /// `boolean`
+    #[serde(rename = "boolean")]
+    Boolean,
+    /// `number`
+    #[serde(rename = "number")]
+    Number,
+    /// `shortText`
+    #[serde(rename = "shortText")]
+    ShortText,
+    /// `longText`
+    #[serde(rename = "longText")]
+    LongText,
+    /// `date`
+    #[serde(rename = "date")]
+    Date,
+    /// `dropdown`
+    #[serde(rename = "dropdown")]
+    Dropdown,
+    /// `multiselect`
+    #[serde(rename = "multiselect")]
+    Multiselect,
+    /// A value the docs did not list when this crate was generated.
+    #[serde(untagged, deserialize_with = "::make_decode::lenient")]
+    Other(::std::string::String),
+}
+impl CustomPropertyStructureItemType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Boolean => "boolean",
+            Self::Number => "number",
+            Self::ShortText => "shortText",
+            Self::LongText => "longText",
+            Self::Date => "date",
+            Self::Dropdown => "dropdown",
+            Self::Multiselect => "multiselect",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl ::std::fmt::Display for CustomPropertyStructureItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for CustomPropertyStructureItemType {
+    fn from(value: &str) -> Self {
+        match value {
+            "boolean" => Self::Boolean,
+            "number" => Self::Number,
+            "shortText" => Self::ShortText,
+            "longText" => Self::LongText,
+            "date" => Self::Date,
+            "dropdown" => Self::Dropdown,
+            "multiselect" => Self::Multiselect,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+impl ::std::str::FromStr for CustomPropertyStructureItemType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
 }
 /// The `Customer` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7487,10 +7618,10 @@ pub struct Device {
     #[serde(
         rename = "scenarioId",
         default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub scenario_id: ::std::option::Option<i64>,
+    pub scenario_id: ::std::vec::Vec<i64>,
 }
 /// The `DisableHookResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7621,7 +7752,7 @@ pub struct DlqLog {
         deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub author_id: ::std::option::Option<::std::string::String>,
+    pub author_id: ::std::option::Option<i64>,
     /// `timestamp`
     #[serde(
         default,
@@ -14108,7 +14239,7 @@ pub struct ListCustomPropertyStructuresResponse {
         deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub custom_property_structures: ::std::vec::Vec<CustomPropertyStructureItem>,
+    pub custom_property_structures: ::std::vec::Vec<CustomPropertyStructure>,
 }
 /// The `ListDataStoreRecordsResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -15674,10 +15805,10 @@ pub struct ListResponseDevice {
     #[serde(
         rename = "scenarioId",
         default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub scenario_id: ::std::option::Option<i64>,
+    pub scenario_id: ::std::vec::Vec<i64>,
 }
 /// The `ListScenarioConsumptionsResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -21961,7 +22092,7 @@ pub struct ScenarioLog {
         deserialize_with = "::make_decode::lenient",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub id: ::std::option::Option<i64>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// `type`
     #[serde(
         rename = "type",
@@ -25142,7 +25273,7 @@ pub struct UpdateCustomPropertyStructureItemResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_property_structure_item: ::std::option::Option<
-        CreateCustomPropertyStructureItemResponseCustomPropertyStructureItem,
+        CustomPropertyStructureItem,
     >,
 }
 /// The `UpdateCustomRoleBody` object.
