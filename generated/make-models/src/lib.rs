@@ -3826,13 +3826,6 @@ pub struct CreateCredentialRequestCredentialsResponseCredential {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub status: ::std::option::Option<::std::string::String>,
     /// `appName`
     #[serde(
         rename = "appName",
@@ -3857,6 +3850,90 @@ pub struct CreateCredentialRequestCredentialsResponseCredential {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub name_override: ::std::option::Option<::std::string::String>,
+    /// `state`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub state: ::std::option::Option<::std::string::String>,
+    /// `label`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub label: ::std::option::Option<::std::string::String>,
+    /// `description`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `scope`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub scope: ::std::vec::Vec<::std::string::String>,
+    /// `remoteId`
+    #[serde(
+        rename = "remoteId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub remote_id: ::std::option::Option<::std::string::String>,
+    /// `remoteScope`
+    #[serde(
+        rename = "remoteScope",
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub remote_scope: ::std::vec::Vec<::std::string::String>,
+    /// `tokenId`
+    #[serde(
+        rename = "tokenId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub token_id: ::std::option::Option<::std::string::String>,
+    /// `declineReason`
+    #[serde(
+        rename = "declineReason",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub decline_reason: ::std::option::Option<::std::string::String>,
+    /// `appModules`
+    #[serde(
+        rename = "appModules",
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub app_modules: ::std::vec::Vec<::std::string::String>,
+    /// `createdAt`
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// `updatedAt`
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub updated_at: ::std::option::Option<::std::string::String>,
 }
 /// The `CreateCredentialRequestCredentialsResponseRequest` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
