@@ -486,7 +486,7 @@ async fn a_failed_status_request_exits_1() {
         &out,
         1,
         &[
-            "scenarios.logs.get_execution_details",
+            "scenarios.logs.get_execution_status",
             "404",
             "Execution not found.",
             "IM005",

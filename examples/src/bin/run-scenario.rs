@@ -232,7 +232,7 @@ async fn error_and_outputs(
     let request = client
         .scenarios()
         .logs()
-        .get_execution_details(scenario_id, execution_id)
+        .get_execution_status(scenario_id, execution_id)
         .send();
     match timeout_at(deadline, request).await {
         Ok(Ok(details)) => (
@@ -311,7 +311,7 @@ async fn main() -> ExitCode {
     let logs = client.scenarios().logs();
     loop {
         let poll = logs
-            .get_execution_details(*scenario_id, execution_id.as_str())
+            .get_execution_status(*scenario_id, execution_id.as_str())
             .send();
         let details = match timeout_at(deadline, poll).await {
             Err(_) => {

@@ -13,6 +13,9 @@
 //! # Ok(())
 //! # }
 //! ```
+/// The request and response types (the models crate), documented here too so that the
+/// client's docs link every type its methods take and return.
+#[doc(inline)]
 pub use ::academy_models as models;
 pub use ::make_runtime::{
     chrono, middleware, serde_json, uuid, ApiError, Base64, ByteStream, Bytes,

@@ -13,6 +13,9 @@
 //! # Ok(())
 //! # }
 //! ```
+/// The request and response types (the models crate), documented here too so that the
+/// client's docs link every type its methods take and return.
+#[doc(inline)]
 pub use ::make_admin_models as models;
 pub use models::Scope;
 pub use ::make_runtime::{

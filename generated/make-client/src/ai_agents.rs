@@ -42,12 +42,12 @@ impl AiAgents {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.ai_agents().get(1).send().await?;
+    /// let response = client.ai_agents().list(1).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, team_id: i64) -> GetAgents {
+    pub fn list(&self, team_id: i64) -> GetAgents {
         GetAgents {
             client: self.client.clone(),
             team_id,
@@ -99,12 +99,12 @@ impl AiAgents {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.ai_agents().get_id("value", 1).send().await?;
+    /// let response = client.ai_agents().get("value", 1).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_id(
+    pub fn get(
         &self,
         agent_id: impl ::std::convert::Into<::std::string::String>,
         team_id: i64,
@@ -130,12 +130,12 @@ impl AiAgents {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.ai_agents().delete_id("value", 1).send().await?;
+    /// let response = client.ai_agents().delete("value", 1).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_id(
+    pub fn delete(
         &self,
         agent_id: impl ::std::convert::Into<::std::string::String>,
         team_id: i64,
@@ -162,12 +162,12 @@ impl AiAgents {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.ai_agents().modify_id("value", 1, make_client::models::ModifyAgentIdBody { ..Default::default() }).send().await?;
+    /// let response = client.ai_agents().update("value", 1, make_client::models::ModifyAgentIdBody { ..Default::default() }).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn modify_id(
+    pub fn update(
         &self,
         agent_id: impl ::std::convert::Into<::std::string::String>,
         team_id: i64,
@@ -251,12 +251,12 @@ impl AiAgents {
 }
 /// `GET /ai-agents/v1/agents`
 static GET_AGENTS: ::make_runtime::Operation = ::make_runtime::Operation {
-    name: "ai_agents.get",
+    name: "ai_agents.list",
     method: ::make_runtime::Method::GET,
     path: "/ai-agents/v1/agents",
     scopes: &[],
 };
-/// Request builder for [`AiAgents::get`]: set options, then `.send().await`.
+/// Request builder for [`AiAgents::list`]: set options, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAgents {
@@ -320,12 +320,12 @@ impl CreateAgent {
 }
 /// `GET /ai-agents/v1/agents/{agentId}`
 static GET_AGENT_ID: ::make_runtime::Operation = ::make_runtime::Operation {
-    name: "ai_agents.get_id",
+    name: "ai_agents.get",
     method: ::make_runtime::Method::GET,
     path: "/ai-agents/v1/agents/{agentId}",
     scopes: &[],
 };
-/// Request builder for [`AiAgents::get_id`]: set options, then `.send().await`.
+/// Request builder for [`AiAgents::get`]: set options, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetAgentId {
@@ -357,12 +357,12 @@ impl GetAgentId {
 }
 /// `DELETE /ai-agents/v1/agents/{agentId}`
 static DELETE_AGENT_ID: ::make_runtime::Operation = ::make_runtime::Operation {
-    name: "ai_agents.delete_id",
+    name: "ai_agents.delete",
     method: ::make_runtime::Method::DELETE,
     path: "/ai-agents/v1/agents/{agentId}",
     scopes: &[],
 };
-/// Request builder for [`AiAgents::delete_id`]: set options, then `.send().await`.
+/// Request builder for [`AiAgents::delete`]: set options, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteAgentId {
@@ -391,12 +391,12 @@ impl DeleteAgentId {
 }
 /// `PATCH /ai-agents/v1/agents/{agentId}`
 static MODIFY_AGENT_ID: ::make_runtime::Operation = ::make_runtime::Operation {
-    name: "ai_agents.modify_id",
+    name: "ai_agents.update",
     method: ::make_runtime::Method::PATCH,
     path: "/ai-agents/v1/agents/{agentId}",
     scopes: &[],
 };
-/// Request builder for [`AiAgents::modify_id`]: set options, then `.send().await`.
+/// Request builder for [`AiAgents::update`]: set options, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ModifyAgentId {

@@ -153,7 +153,7 @@ pub static OPERATIONS: &[OperationInfo] = &[
         input_schema: "{\"type\":\"object\",\"properties\":{\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"},\"body\":{\"allOf\":[{\"$ref\":\"#/$defs/CreateAgentBody\"}],\"description\":\"Sent as the `application/json` request body.\"}},\"required\":[\"teamId\",\"body\"],\"additionalProperties\":false,\"$defs\":{\"Context\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},\"additionalProperties\":false},\"CreateAgentBody\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"teamId\":{\"type\":\"integer\",\"format\":\"int64\"},\"makeConnectionId\":{\"type\":\"integer\",\"format\":\"int64\"},\"defaultModel\":{\"type\":\"string\"},\"systemPrompt\":{\"type\":\"string\"},\"llmConfig\":{\"$ref\":\"#/$defs/LlmConfig\"},\"scenarios\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CreateAgentBodyScenario\"}},\"historyConfig\":{\"anyOf\":[{\"$ref\":\"#/$defs/HistoryConfig\"},{\"type\":\"null\"}]},\"mcpConfigs\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CreateAgentBodyMcpConfig\"}},\"contexts\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Context\"}},\"outputParserFormat\":{\"$ref\":\"#/$defs/OutputParserFormat\"}},\"required\":[\"name\",\"teamId\",\"makeConnectionId\",\"defaultModel\",\"systemPrompt\"],\"additionalProperties\":false},\"CreateAgentBodyMcpConfig\":{\"type\":\"object\",\"properties\":{\"mcpConnectionId\":{\"type\":\"integer\",\"format\":\"int64\"},\"toolIds\":{\"type\":\"array\",\"items\":{}}},\"additionalProperties\":false},\"CreateAgentBodyScenario\":{\"type\":\"object\",\"properties\":{\"makeScenarioId\":{\"type\":\"integer\",\"format\":\"int64\"},\"approvalMode\":{\"$ref\":\"#/$defs/ScenarioApprovalMode\"}},\"required\":[\"makeScenarioId\"],\"additionalProperties\":false},\"HistoryConfig\":{\"type\":\"object\",\"properties\":{\"iterationsFromHistoryCount\":{\"type\":\"integer\",\"format\":\"int64\"}},\"additionalProperties\":false},\"LlmConfig\":{\"type\":\"object\",\"properties\":{\"maxTokens\":{\"type\":\"number\"}},\"additionalProperties\":false},\"OutputParserFormat\":{\"type\":\"object\",\"properties\":{\"type\":{\"$ref\":\"#/$defs/OutputParserFormatType\"},\"schema\":{\"type\":\"array\",\"items\":{}}},\"additionalProperties\":false},\"OutputParserFormatType\":{\"type\":\"string\",\"enum\":[\"text\"]},\"ScenarioApprovalMode\":{\"type\":\"string\",\"enum\":[\"auto-run\",\"approval-required\"]}}}",
     },
     OperationInfo {
-        id: "ai_agents.delete_id",
+        id: "ai_agents.delete",
         group: "AI agents",
         method: "DELETE",
         path: "/ai-agents/v1/agents/{agentId}",
@@ -169,19 +169,6 @@ pub static OPERATIONS: &[OperationInfo] = &[
         id: "ai_agents.get",
         group: "AI agents",
         method: "GET",
-        path: "/ai-agents/v1/agents",
-        summary: "Get Agents",
-        description: "Retrieves the AI agents of a team.",
-        scopes: &[],
-        read_only: true,
-        destructive: false,
-        deprecated: false,
-        input_schema: "{\"type\":\"object\",\"properties\":{\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"}},\"required\":[\"teamId\"],\"additionalProperties\":false}",
-    },
-    OperationInfo {
-        id: "ai_agents.get_id",
-        group: "AI agents",
-        method: "GET",
         path: "/ai-agents/v1/agents/{agentId}",
         summary: "Get Agent by ID",
         description: "Retrieves an AI agent.",
@@ -190,6 +177,19 @@ pub static OPERATIONS: &[OperationInfo] = &[
         destructive: false,
         deprecated: false,
         input_schema: "{\"type\":\"object\",\"properties\":{\"agentId\":{\"type\":\"string\",\"description\":\"The ID of the agent. The `agentId` path parameter.\"},\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"}},\"required\":[\"agentId\",\"teamId\"],\"additionalProperties\":false}",
+    },
+    OperationInfo {
+        id: "ai_agents.list",
+        group: "AI agents",
+        method: "GET",
+        path: "/ai-agents/v1/agents",
+        summary: "Get Agents",
+        description: "Retrieves the AI agents of a team.",
+        scopes: &[],
+        read_only: true,
+        destructive: false,
+        deprecated: false,
+        input_schema: "{\"type\":\"object\",\"properties\":{\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"}},\"required\":[\"teamId\"],\"additionalProperties\":false}",
     },
     OperationInfo {
         id: "ai_agents.llm_providers.get",
@@ -231,19 +231,6 @@ pub static OPERATIONS: &[OperationInfo] = &[
         input_schema: "{\"type\":\"object\",\"properties\":{\"providerId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the language-model provider. The `providerId` path parameter.\"},\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"}},\"required\":[\"providerId\",\"teamId\"],\"additionalProperties\":false}",
     },
     OperationInfo {
-        id: "ai_agents.modify_id",
-        group: "AI agents",
-        method: "PATCH",
-        path: "/ai-agents/v1/agents/{agentId}",
-        summary: "Modify Agent by ID",
-        description: "Changes the configuration of an AI agent.",
-        scopes: &[],
-        read_only: false,
-        destructive: false,
-        deprecated: false,
-        input_schema: "{\"type\":\"object\",\"properties\":{\"agentId\":{\"type\":\"string\",\"description\":\"The ID of the agent. The `agentId` path parameter.\"},\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"},\"body\":{\"allOf\":[{\"$ref\":\"#/$defs/ModifyAgentIdBody\"}],\"description\":\"Sent as the `application/json` request body.\"}},\"required\":[\"agentId\",\"teamId\"],\"additionalProperties\":false,\"$defs\":{\"CreateAgentBodyScenario\":{\"type\":\"object\",\"properties\":{\"makeScenarioId\":{\"type\":\"integer\",\"format\":\"int64\"},\"approvalMode\":{\"$ref\":\"#/$defs/ScenarioApprovalMode\"}},\"required\":[\"makeScenarioId\"],\"additionalProperties\":false},\"HistoryConfig\":{\"type\":\"object\",\"properties\":{\"iterationsFromHistoryCount\":{\"type\":\"integer\",\"format\":\"int64\"}},\"additionalProperties\":false},\"LlmConfig\":{\"type\":\"object\",\"properties\":{\"maxTokens\":{\"type\":\"number\"}},\"additionalProperties\":false},\"ModifyAgentIdBody\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"systemPrompt\":{\"type\":\"string\"},\"defaultModel\":{\"type\":\"string\"},\"llmConfig\":{\"$ref\":\"#/$defs/LlmConfig\"},\"invocationConfig\":{\"$ref\":\"#/$defs/ModifyAgentIdBodyInvocationConfig\"},\"scenarios\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CreateAgentBodyScenario\"}},\"historyConfig\":{\"anyOf\":[{\"$ref\":\"#/$defs/HistoryConfig\"},{\"type\":\"null\"}]},\"mcpConfigs\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ModifyAgentIdBodyMcpConfig\"}},\"outputParserFormat\":{\"$ref\":\"#/$defs/OutputParserFormat\"}},\"additionalProperties\":false},\"ModifyAgentIdBodyInvocationConfig\":{\"type\":\"object\",\"properties\":{\"recursionLimit\":{\"type\":\"integer\",\"format\":\"int64\"},\"timeout\":{\"type\":\"integer\",\"format\":\"int64\"}},\"additionalProperties\":false},\"ModifyAgentIdBodyMcpConfig\":{\"type\":\"object\",\"properties\":{\"mcpConnectionId\":{\"type\":\"integer\",\"format\":\"int64\"},\"toolIds\":{\"type\":\"array\",\"items\":{}}},\"required\":[\"mcpConnectionId\",\"toolIds\"],\"additionalProperties\":false},\"OutputParserFormat\":{\"type\":\"object\",\"properties\":{\"type\":{\"$ref\":\"#/$defs/OutputParserFormatType\"},\"schema\":{\"type\":\"array\",\"items\":{}}},\"additionalProperties\":false},\"OutputParserFormatType\":{\"type\":\"string\",\"enum\":[\"text\"]},\"ScenarioApprovalMode\":{\"type\":\"string\",\"enum\":[\"auto-run\",\"approval-required\"]}}}",
-    },
-    OperationInfo {
         id: "ai_agents.run",
         group: "AI agents",
         method: "POST",
@@ -268,6 +255,19 @@ pub static OPERATIONS: &[OperationInfo] = &[
         destructive: false,
         deprecated: false,
         input_schema: "{\"type\":\"object\",\"properties\":{\"agentId\":{\"type\":\"string\",\"description\":\"The ID of the agent. The `agentId` path parameter.\"},\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"},\"body\":{\"allOf\":[{\"$ref\":\"#/$defs/RunAgentServerSentEventsSseStreamingBody\"}],\"description\":\"Sent as the `application/json` request body.\"}},\"required\":[\"agentId\",\"teamId\",\"body\"],\"additionalProperties\":false,\"$defs\":{\"Config\":{\"type\":\"object\",\"properties\":{\"systemPrompt\":{\"type\":\"string\"},\"additionalSystemPrompt\":{\"type\":\"string\"},\"scenarios\":{\"type\":\"array\",\"items\":{}},\"historyConfig\":{\"type\":\"object\",\"additionalProperties\":{}},\"llmConfig\":{\"type\":\"object\",\"additionalProperties\":{}},\"invocationConfig\":{\"type\":\"object\",\"additionalProperties\":{}},\"mcpConfigs\":{\"type\":\"array\",\"items\":{}},\"outputParser\":{\"type\":\"object\",\"additionalProperties\":{}}},\"additionalProperties\":false},\"Message\":{\"type\":\"object\",\"properties\":{\"role\":{\"$ref\":\"#/$defs/MessageRole\"},\"content\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"additionalProperties\":false},\"MessageRole\":{\"type\":\"string\",\"enum\":[\"assistant\",\"user\"]},\"RunAgentServerSentEventsSseStreamingBody\":{\"type\":\"object\",\"properties\":{\"messages\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Message\"}},\"threadId\":{\"type\":\"string\"},\"callbackUrl\":{\"type\":\"string\"},\"config\":{\"$ref\":\"#/$defs/Config\"}},\"required\":[\"messages\",\"config\"],\"additionalProperties\":false}}}",
+    },
+    OperationInfo {
+        id: "ai_agents.update",
+        group: "AI agents",
+        method: "PATCH",
+        path: "/ai-agents/v1/agents/{agentId}",
+        summary: "Modify Agent by ID",
+        description: "Changes the configuration of an AI agent.",
+        scopes: &[],
+        read_only: false,
+        destructive: false,
+        deprecated: false,
+        input_schema: "{\"type\":\"object\",\"properties\":{\"agentId\":{\"type\":\"string\",\"description\":\"The ID of the agent. The `agentId` path parameter.\"},\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"},\"body\":{\"allOf\":[{\"$ref\":\"#/$defs/ModifyAgentIdBody\"}],\"description\":\"Sent as the `application/json` request body.\"}},\"required\":[\"agentId\",\"teamId\"],\"additionalProperties\":false,\"$defs\":{\"CreateAgentBodyScenario\":{\"type\":\"object\",\"properties\":{\"makeScenarioId\":{\"type\":\"integer\",\"format\":\"int64\"},\"approvalMode\":{\"$ref\":\"#/$defs/ScenarioApprovalMode\"}},\"required\":[\"makeScenarioId\"],\"additionalProperties\":false},\"HistoryConfig\":{\"type\":\"object\",\"properties\":{\"iterationsFromHistoryCount\":{\"type\":\"integer\",\"format\":\"int64\"}},\"additionalProperties\":false},\"LlmConfig\":{\"type\":\"object\",\"properties\":{\"maxTokens\":{\"type\":\"number\"}},\"additionalProperties\":false},\"ModifyAgentIdBody\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"systemPrompt\":{\"type\":\"string\"},\"defaultModel\":{\"type\":\"string\"},\"llmConfig\":{\"$ref\":\"#/$defs/LlmConfig\"},\"invocationConfig\":{\"$ref\":\"#/$defs/ModifyAgentIdBodyInvocationConfig\"},\"scenarios\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/CreateAgentBodyScenario\"}},\"historyConfig\":{\"anyOf\":[{\"$ref\":\"#/$defs/HistoryConfig\"},{\"type\":\"null\"}]},\"mcpConfigs\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ModifyAgentIdBodyMcpConfig\"}},\"outputParserFormat\":{\"$ref\":\"#/$defs/OutputParserFormat\"}},\"additionalProperties\":false},\"ModifyAgentIdBodyInvocationConfig\":{\"type\":\"object\",\"properties\":{\"recursionLimit\":{\"type\":\"integer\",\"format\":\"int64\"},\"timeout\":{\"type\":\"integer\",\"format\":\"int64\"}},\"additionalProperties\":false},\"ModifyAgentIdBodyMcpConfig\":{\"type\":\"object\",\"properties\":{\"mcpConnectionId\":{\"type\":\"integer\",\"format\":\"int64\"},\"toolIds\":{\"type\":\"array\",\"items\":{}}},\"required\":[\"mcpConnectionId\",\"toolIds\"],\"additionalProperties\":false},\"OutputParserFormat\":{\"type\":\"object\",\"properties\":{\"type\":{\"$ref\":\"#/$defs/OutputParserFormatType\"},\"schema\":{\"type\":\"array\",\"items\":{}}},\"additionalProperties\":false},\"OutputParserFormatType\":{\"type\":\"string\",\"enum\":[\"text\"]},\"ScenarioApprovalMode\":{\"type\":\"string\",\"enum\":[\"auto-run\",\"approval-required\"]}}}",
     },
     OperationInfo {
         id: "ai_error_analysis.analyze_scenario",
@@ -1118,19 +1118,6 @@ pub static OPERATIONS: &[OperationInfo] = &[
         id: "data_stores.delete",
         group: "Data stores",
         method: "DELETE",
-        path: "/data-stores",
-        summary: "Delete data stores",
-        description: "Deletes data stores of a team, selected by ID.",
-        scopes: &["datastores:write"],
-        read_only: false,
-        destructive: true,
-        deprecated: false,
-        input_schema: "{\"type\":\"object\",\"properties\":{\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"},\"confirmed\":{\"type\":\"boolean\",\"description\":\"Confirms the deletion of a resource that is still in use; without it the call fails instead. The `confirmed` query parameter.\"},\"body\":{\"allOf\":[{\"$ref\":\"#/$defs/DeleteDataStoresBody\"}],\"description\":\"Sent as the `application/json` request body.\"}},\"required\":[\"teamId\"],\"additionalProperties\":false,\"$defs\":{\"DeleteDataStoresBody\":{\"type\":\"object\",\"properties\":{\"ids\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"exceptIds\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"all\":{\"type\":\"boolean\"}},\"additionalProperties\":false}}}",
-    },
-    OperationInfo {
-        id: "data_stores.delete_data_store",
-        group: "Data stores",
-        method: "DELETE",
         path: "/data-stores/{dataStoreId}",
         summary: "Delete data store",
         description: "Deletes one data store and its records. The SDK confirms the deletion with `confirmed=true`; the response body is not documented. Written from Make's TypeScript SDK: this operation is newer than Make's API reference.",
@@ -1139,6 +1126,19 @@ pub static OPERATIONS: &[OperationInfo] = &[
         destructive: true,
         deprecated: false,
         input_schema: "{\"type\":\"object\",\"properties\":{\"dataStoreId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the data store. The `dataStoreId` path parameter.\"},\"confirmed\":{\"type\":\"boolean\",\"description\":\"Confirms the deletion of a resource that is still in use; without it the call fails instead. The `confirmed` query parameter.\"}},\"required\":[\"dataStoreId\"],\"additionalProperties\":false}",
+    },
+    OperationInfo {
+        id: "data_stores.delete_many",
+        group: "Data stores",
+        method: "DELETE",
+        path: "/data-stores",
+        summary: "Delete data stores",
+        description: "Deletes data stores of a team, selected by ID.",
+        scopes: &["datastores:write"],
+        read_only: false,
+        destructive: true,
+        deprecated: false,
+        input_schema: "{\"type\":\"object\",\"properties\":{\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"},\"confirmed\":{\"type\":\"boolean\",\"description\":\"Confirms the deletion of a resource that is still in use; without it the call fails instead. The `confirmed` query parameter.\"},\"body\":{\"allOf\":[{\"$ref\":\"#/$defs/DeleteDataStoresBody\"}],\"description\":\"Sent as the `application/json` request body.\"}},\"required\":[\"teamId\"],\"additionalProperties\":false,\"$defs\":{\"DeleteDataStoresBody\":{\"type\":\"object\",\"properties\":{\"ids\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"exceptIds\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"all\":{\"type\":\"boolean\"}},\"additionalProperties\":false}}}",
     },
     OperationInfo {
         id: "data_stores.get_details",
@@ -1658,7 +1658,7 @@ pub static OPERATIONS: &[OperationInfo] = &[
         read_only: false,
         destructive: false,
         deprecated: false,
-        input_schema: "{\"type\":\"object\",\"properties\":{\"body\":{\"allOf\":[{\"$ref\":\"#/$defs/CreateHookBody\"}],\"description\":\"Sent as the `application/json` request body.\"}},\"required\":[\"body\"],\"additionalProperties\":false,\"$defs\":{\"CreateHookBody\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"teamId\":{\"type\":\"string\"},\"typeName\":{\"type\":\"string\"},\"method\":{\"type\":\"boolean\"},\"headers\":{\"type\":\"boolean\"},\"stringify\":{\"type\":\"boolean\"},\"__IMTCONN__\":{\"type\":\"integer\",\"format\":\"int64\"},\"formId\":{\"type\":\"string\"}},\"required\":[\"name\",\"teamId\",\"typeName\"],\"additionalProperties\":false}}}",
+        input_schema: "{\"type\":\"object\",\"properties\":{\"body\":{\"allOf\":[{\"$ref\":\"#/$defs/CreateHookBody\"}],\"description\":\"Sent as the `application/json` request body.\"}},\"required\":[\"body\"],\"additionalProperties\":false,\"$defs\":{\"CreateHookBody\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"teamId\":{\"type\":\"integer\",\"format\":\"int64\"},\"typeName\":{\"type\":\"string\"},\"method\":{\"type\":\"boolean\"},\"headers\":{\"type\":\"boolean\"},\"stringify\":{\"type\":\"boolean\"},\"__IMTCONN__\":{\"type\":\"integer\",\"format\":\"int64\"},\"formId\":{\"type\":\"string\"}},\"required\":[\"name\",\"teamId\",\"typeName\"],\"additionalProperties\":false}}}",
     },
     OperationInfo {
         id: "hooks.delete",
@@ -3585,19 +3585,6 @@ pub static OPERATIONS: &[OperationInfo] = &[
         input_schema: "{\"type\":\"object\",\"properties\":{\"scenarioId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the scenario. The `scenarioId` path parameter.\"},\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"}},\"required\":[\"scenarioId\",\"teamId\"],\"additionalProperties\":false}",
     },
     OperationInfo {
-        id: "scenarios.get_replayable_executions_id",
-        group: "Scenarios",
-        method: "GET",
-        path: "/scenarios/replayable-executions/{scenarioId}",
-        summary: "Get replayable executions for scenarioId",
-        description: "Lists past executions of a scenario that can be replayed.",
-        scopes: &["scenarios:read"],
-        read_only: true,
-        destructive: false,
-        deprecated: false,
-        input_schema: "{\"type\":\"object\",\"properties\":{\"scenarioId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the scenario. The `scenarioId` path parameter.\"}},\"required\":[\"scenarioId\"],\"additionalProperties\":false}",
-    },
-    OperationInfo {
         id: "scenarios.get_trigger_details",
         group: "Scenarios",
         method: "GET",
@@ -3624,7 +3611,20 @@ pub static OPERATIONS: &[OperationInfo] = &[
         input_schema: "{\"type\":\"object\",\"properties\":{\"teamId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the team. The `teamId` query parameter.\"},\"organizationId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the organization. The `organizationId` query parameter.\"},\"id[]\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"format\":\"int64\"},\"description\":\"Only the scenarios with these IDs. The `id[]` query parameter.\"},\"folderId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the scenario folder. The `folderId` query parameter.\"},\"isActive\":{\"type\":\"boolean\",\"description\":\"Only active (`true`) or inactive (`false`) scenarios. The `isActive` query parameter.\"},\"islinked\":{\"type\":\"boolean\",\"description\":\"Only scenarios that are linked (`true`) or not. The `islinked` query parameter.\"},\"concept\":{\"type\":\"boolean\",\"description\":\"The `concept` query parameter.\"},\"type\":{\"allOf\":[{\"$ref\":\"#/$defs/ListScenariosType\"}],\"description\":\"The `type` query parameter.\"},\"cols[]\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ListScenariosCol\"},\"description\":\"The columns (fields) to return. Repeat the parameter for each column. The `cols[]` query parameter.\"},\"pg[offset]\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The number of results to skip before the first result returned. The `pg[offset]` query parameter.\"},\"pg[limit]\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The maximum number of results to return. The `pg[limit]` query parameter.\"},\"pg[sortBy]\":{\"allOf\":[{\"$ref\":\"#/$defs/ListScenariosSortBy\"}],\"description\":\"The field to sort the results by. The `pg[sortBy]` query parameter.\"},\"pg[sortDir]\":{\"type\":\"string\",\"enum\":[\"asc\",\"desc\"],\"description\":\"The sort direction: `asc` or `desc`. The `pg[sortDir]` query parameter.\"}},\"additionalProperties\":false,\"$defs\":{\"ListScenariosCol\":{\"type\":\"string\",\"enum\":[\"id\",\"name\",\"teamId\",\"hookId\",\"devices\",\"deviceId\",\"deviceScope\",\"description\",\"folderId\",\"isinvalid\",\"islinked\",\"isActive\",\"islocked\",\"isPaused\",\"usedPackages\",\"lastEdit\",\"scheduling\",\"iswaiting\",\"dlqCount\",\"createdByUser\",\"updatedByUser\",\"nextExec\",\"created\",\"scenarioVersion\",\"moduleSequenceId\",\"type\"]},\"ListScenariosSortBy\":{\"type\":\"string\",\"enum\":[\"created\",\"createdByUserName\",\"folderId\",\"id\",\"isActive\",\"isinvalid\",\"islinked\",\"islocked\",\"lastEdit\",\"name\",\"proprietal\",\"teamId\",\"updatedByUserName\"]},\"ListScenariosType\":{\"type\":\"string\",\"enum\":[\"scenario\",\"tool\"]}}}",
     },
     OperationInfo {
-        id: "scenarios.logs.get_execution",
+        id: "scenarios.list_replayable_executions",
+        group: "Scenarios",
+        method: "GET",
+        path: "/scenarios/replayable-executions/{scenarioId}",
+        summary: "Get replayable executions for scenarioId",
+        description: "Lists past executions of a scenario that can be replayed.",
+        scopes: &["scenarios:read"],
+        read_only: true,
+        destructive: false,
+        deprecated: false,
+        input_schema: "{\"type\":\"object\",\"properties\":{\"scenarioId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the scenario. The `scenarioId` path parameter.\"}},\"required\":[\"scenarioId\"],\"additionalProperties\":false}",
+    },
+    OperationInfo {
+        id: "scenarios.logs.get",
         group: "Scenarios > Logs",
         method: "GET",
         path: "/scenarios/{scenarioId}/logs/{executionId}",
@@ -3637,20 +3637,7 @@ pub static OPERATIONS: &[OperationInfo] = &[
         input_schema: "{\"type\":\"object\",\"properties\":{\"scenarioId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the scenario. The `scenarioId` path parameter.\"},\"executionId\":{\"type\":\"string\",\"description\":\"The ID of the execution. The `executionId` path parameter.\"}},\"required\":[\"scenarioId\",\"executionId\"],\"additionalProperties\":false}",
     },
     OperationInfo {
-        id: "scenarios.logs.get_execution_detail",
-        group: "Scenarios > Logs",
-        method: "GET",
-        path: "/scenarios/{scenarioId}/logs/{executionId}/p",
-        summary: "Get execution detail",
-        description: "Retrieves the detail of one execution of a scenario, including what each module did.",
-        scopes: &["scenarios:read"],
-        read_only: true,
-        destructive: false,
-        deprecated: false,
-        input_schema: "{\"type\":\"object\",\"properties\":{\"scenarioId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the scenario. The `scenarioId` path parameter.\"},\"executionId\":{\"type\":\"string\",\"description\":\"The ID of the execution. The `executionId` path parameter.\"},\"include\":{\"type\":\"string\",\"description\":\"The `include` query parameter.\"}},\"required\":[\"scenarioId\",\"executionId\"],\"additionalProperties\":false}",
-    },
-    OperationInfo {
-        id: "scenarios.logs.get_execution_details",
+        id: "scenarios.logs.get_execution_status",
         group: "Scenarios > Logs",
         method: "GET",
         path: "/scenarios/{scenarioId}/executions/{executionId}",
@@ -3661,6 +3648,19 @@ pub static OPERATIONS: &[OperationInfo] = &[
         destructive: false,
         deprecated: false,
         input_schema: "{\"type\":\"object\",\"properties\":{\"scenarioId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the scenario. The `scenarioId` path parameter.\"},\"executionId\":{\"type\":\"string\",\"description\":\"The ID of the execution. The `executionId` path parameter.\"}},\"required\":[\"scenarioId\",\"executionId\"],\"additionalProperties\":false}",
+    },
+    OperationInfo {
+        id: "scenarios.logs.get_with_modules",
+        group: "Scenarios > Logs",
+        method: "GET",
+        path: "/scenarios/{scenarioId}/logs/{executionId}/p",
+        summary: "Get execution detail",
+        description: "Retrieves the detail of one execution of a scenario, including what each module did.",
+        scopes: &["scenarios:read"],
+        read_only: true,
+        destructive: false,
+        deprecated: false,
+        input_schema: "{\"type\":\"object\",\"properties\":{\"scenarioId\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"The ID of the scenario. The `scenarioId` path parameter.\"},\"executionId\":{\"type\":\"string\",\"description\":\"The ID of the execution. The `executionId` path parameter.\"},\"include\":{\"type\":\"string\",\"description\":\"The `include` query parameter.\"}},\"required\":[\"scenarioId\",\"executionId\"],\"additionalProperties\":false}",
     },
     OperationInfo {
         id: "scenarios.logs.list",
@@ -6231,9 +6231,9 @@ pub async fn call(
         "ai_agents.contexts.delete" => call_ai_agents_contexts_delete(client, args).await,
         "ai_agents.contexts.list" => call_ai_agents_contexts_list(client, args).await,
         "ai_agents.create" => call_ai_agents_create(client, args).await,
-        "ai_agents.delete_id" => call_ai_agents_delete_id(client, args).await,
+        "ai_agents.delete" => call_ai_agents_delete(client, args).await,
         "ai_agents.get" => call_ai_agents_get(client, args).await,
-        "ai_agents.get_id" => call_ai_agents_get_id(client, args).await,
+        "ai_agents.list" => call_ai_agents_list(client, args).await,
         "ai_agents.llm_providers.get" => {
             call_ai_agents_llm_providers_get(client, args).await
         }
@@ -6243,9 +6243,9 @@ pub async fn call(
         "ai_agents.llm_providers.list_models" => {
             call_ai_agents_llm_providers_list_models(client, args).await
         }
-        "ai_agents.modify_id" => call_ai_agents_modify_id(client, args).await,
         "ai_agents.run" => call_ai_agents_run(client, args).await,
         "ai_agents.run_stream" => call_ai_agents_run_stream(client, args).await,
+        "ai_agents.update" => call_ai_agents_update(client, args).await,
         "ai_error_analysis.analyze_scenario" => {
             call_ai_error_analysis_analyze_scenario(client, args).await
         }
@@ -6382,9 +6382,7 @@ pub async fn call(
             call_data_stores_data_update_record_details(client, args).await
         }
         "data_stores.delete" => call_data_stores_delete(client, args).await,
-        "data_stores.delete_data_store" => {
-            call_data_stores_delete_data_store(client, args).await
-        }
+        "data_stores.delete_many" => call_data_stores_delete_many(client, args).await,
         "data_stores.get_details" => call_data_stores_get_details(client, args).await,
         "data_stores.list" => call_data_stores_list(client, args).await,
         "data_stores.update" => call_data_stores_update(client, args).await,
@@ -6757,21 +6755,19 @@ pub async fn call(
         "scenarios.get_recovery_snapshot" => {
             call_scenarios_get_recovery_snapshot(client, args).await
         }
-        "scenarios.get_replayable_executions_id" => {
-            call_scenarios_get_replayable_executions_id(client, args).await
-        }
         "scenarios.get_trigger_details" => {
             call_scenarios_get_trigger_details(client, args).await
         }
         "scenarios.list" => call_scenarios_list(client, args).await,
-        "scenarios.logs.get_execution" => {
-            call_scenarios_logs_get_execution(client, args).await
+        "scenarios.list_replayable_executions" => {
+            call_scenarios_list_replayable_executions(client, args).await
         }
-        "scenarios.logs.get_execution_detail" => {
-            call_scenarios_logs_get_execution_detail(client, args).await
+        "scenarios.logs.get" => call_scenarios_logs_get(client, args).await,
+        "scenarios.logs.get_execution_status" => {
+            call_scenarios_logs_get_execution_status(client, args).await
         }
-        "scenarios.logs.get_execution_details" => {
-            call_scenarios_logs_get_execution_details(client, args).await
+        "scenarios.logs.get_with_modules" => {
+            call_scenarios_logs_get_with_modules(client, args).await
         }
         "scenarios.logs.list" => call_scenarios_logs_list(client, args).await,
         "scenarios.logs.list_across_scenarios" => {
@@ -7364,19 +7360,19 @@ fn call_ai_agents_create(
         )
     })
 }
-///Calls `ai_agents.delete_id` (`DELETE /ai-agents/v1/agents/{agentId}`).
-fn call_ai_agents_delete_id(
+///Calls `ai_agents.delete` (`DELETE /ai-agents/v1/agents/{agentId}`).
+fn call_ai_agents_delete(
     client: &crate::Client,
     args: ::serde_json::Value,
 ) -> ::make_runtime::catalogue::CallFuture<'_> {
     ::std::boxed::Box::pin(async move {
         let mut args = ::make_runtime::catalogue::Arguments::new(
-            "ai_agents.delete_id",
+            "ai_agents.delete",
             args,
         )?;
         let request = client
             .ai_agents()
-            .delete_id(
+            .delete(
                 args.required::<::std::string::String>("agentId")?,
                 args.required::<i64>("teamId")?,
             );
@@ -7386,36 +7382,36 @@ fn call_ai_agents_delete_id(
         )
     })
 }
-///Calls `ai_agents.get` (`GET /ai-agents/v1/agents`).
+///Calls `ai_agents.get` (`GET /ai-agents/v1/agents/{agentId}`).
 fn call_ai_agents_get(
     client: &crate::Client,
     args: ::serde_json::Value,
 ) -> ::make_runtime::catalogue::CallFuture<'_> {
     ::std::boxed::Box::pin(async move {
         let mut args = ::make_runtime::catalogue::Arguments::new("ai_agents.get", args)?;
-        let request = client.ai_agents().get(args.required::<i64>("teamId")?);
+        let request = client
+            .ai_agents()
+            .get(
+                args.required::<::std::string::String>("agentId")?,
+                args.required::<i64>("teamId")?,
+            );
         args.finish()?;
         ::make_runtime::catalogue::response_json(
             request.send().await.map(::make_runtime::catalogue::Json),
         )
     })
 }
-///Calls `ai_agents.get_id` (`GET /ai-agents/v1/agents/{agentId}`).
-fn call_ai_agents_get_id(
+///Calls `ai_agents.list` (`GET /ai-agents/v1/agents`).
+fn call_ai_agents_list(
     client: &crate::Client,
     args: ::serde_json::Value,
 ) -> ::make_runtime::catalogue::CallFuture<'_> {
     ::std::boxed::Box::pin(async move {
         let mut args = ::make_runtime::catalogue::Arguments::new(
-            "ai_agents.get_id",
+            "ai_agents.list",
             args,
         )?;
-        let request = client
-            .ai_agents()
-            .get_id(
-                args.required::<::std::string::String>("agentId")?,
-                args.required::<i64>("teamId")?,
-            );
+        let request = client.ai_agents().list(args.required::<i64>("teamId")?);
         args.finish()?;
         ::make_runtime::catalogue::response_json(
             request.send().await.map(::make_runtime::catalogue::Json),
@@ -7485,31 +7481,6 @@ fn call_ai_agents_llm_providers_list_models(
         )
     })
 }
-///Calls `ai_agents.modify_id` (`PATCH /ai-agents/v1/agents/{agentId}`).
-fn call_ai_agents_modify_id(
-    client: &crate::Client,
-    args: ::serde_json::Value,
-) -> ::make_runtime::catalogue::CallFuture<'_> {
-    ::std::boxed::Box::pin(async move {
-        let mut args = ::make_runtime::catalogue::Arguments::new(
-            "ai_agents.modify_id",
-            args,
-        )?;
-        let request = client
-            .ai_agents()
-            .modify_id(
-                args.required::<::std::string::String>("agentId")?,
-                args.required::<i64>("teamId")?,
-                args
-                    .optional::<crate::models::ModifyAgentIdBody>("body")?
-                    .unwrap_or_default(),
-            );
-        args.finish()?;
-        ::make_runtime::catalogue::response_json(
-            request.send().await.map(::make_runtime::catalogue::Json),
-        )
-    })
-}
 ///Calls `ai_agents.run` (`POST /ai-agents/v1/agents/{agentId}/run`).
 fn call_ai_agents_run(
     client: &crate::Client,
@@ -7553,6 +7524,31 @@ fn call_ai_agents_run_stream(
         args.finish()?;
         ::make_runtime::catalogue::response_json(
             ::make_runtime::read_stream(request.send().await).await,
+        )
+    })
+}
+///Calls `ai_agents.update` (`PATCH /ai-agents/v1/agents/{agentId}`).
+fn call_ai_agents_update(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "ai_agents.update",
+            args,
+        )?;
+        let request = client
+            .ai_agents()
+            .update(
+                args.required::<::std::string::String>("agentId")?,
+                args.required::<i64>("teamId")?,
+                args
+                    .optional::<crate::models::ModifyAgentIdBody>("body")?
+                    .unwrap_or_default(),
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
         )
     })
 }
@@ -9247,7 +9243,7 @@ fn call_data_stores_data_update_record_details(
         )
     })
 }
-///Calls `data_stores.delete` (`DELETE /data-stores`).
+///Calls `data_stores.delete` (`DELETE /data-stores/{dataStoreId}`).
 fn call_data_stores_delete(
     client: &crate::Client,
     args: ::serde_json::Value,
@@ -9259,12 +9255,7 @@ fn call_data_stores_delete(
         )?;
         let mut request = client
             .data_stores()
-            .delete(
-                args.required::<i64>("teamId")?,
-                args
-                    .optional::<crate::models::DeleteDataStoresBody>("body")?
-                    .unwrap_or_default(),
-            );
+            .delete(args.required::<i64>("dataStoreId")?);
         if let ::std::option::Option::Some(value) = args.optional::<bool>("confirmed")? {
             request = request.confirmed(value);
         }
@@ -9274,19 +9265,24 @@ fn call_data_stores_delete(
         )
     })
 }
-///Calls `data_stores.delete_data_store` (`DELETE /data-stores/{dataStoreId}`).
-fn call_data_stores_delete_data_store(
+///Calls `data_stores.delete_many` (`DELETE /data-stores`).
+fn call_data_stores_delete_many(
     client: &crate::Client,
     args: ::serde_json::Value,
 ) -> ::make_runtime::catalogue::CallFuture<'_> {
     ::std::boxed::Box::pin(async move {
         let mut args = ::make_runtime::catalogue::Arguments::new(
-            "data_stores.delete_data_store",
+            "data_stores.delete_many",
             args,
         )?;
         let mut request = client
             .data_stores()
-            .delete_data_store(args.required::<i64>("dataStoreId")?);
+            .delete_many(
+                args.required::<i64>("teamId")?,
+                args
+                    .optional::<crate::models::DeleteDataStoresBody>("body")?
+                    .unwrap_or_default(),
+            );
         if let ::std::option::Option::Some(value) = args.optional::<bool>("confirmed")? {
             request = request.confirmed(value);
         }
@@ -13740,25 +13736,6 @@ fn call_scenarios_get_recovery_snapshot(
         )
     })
 }
-///Calls `scenarios.get_replayable_executions_id` (`GET /scenarios/replayable-executions/{scenarioId}`).
-fn call_scenarios_get_replayable_executions_id(
-    client: &crate::Client,
-    args: ::serde_json::Value,
-) -> ::make_runtime::catalogue::CallFuture<'_> {
-    ::std::boxed::Box::pin(async move {
-        let mut args = ::make_runtime::catalogue::Arguments::new(
-            "scenarios.get_replayable_executions_id",
-            args,
-        )?;
-        let request = client
-            .scenarios()
-            .get_replayable_executions_id(args.required::<i64>("scenarioId")?);
-        args.finish()?;
-        ::make_runtime::catalogue::response_json(
-            request.send().await.map(::make_runtime::catalogue::Json),
-        )
-    })
-}
 ///Calls `scenarios.get_trigger_details` (`GET /scenarios/{scenarioId}/triggers`).
 fn call_scenarios_get_trigger_details(
     client: &crate::Client,
@@ -13860,20 +13837,39 @@ fn call_scenarios_list(
         )
     })
 }
-///Calls `scenarios.logs.get_execution` (`GET /scenarios/{scenarioId}/logs/{executionId}`).
-fn call_scenarios_logs_get_execution(
+///Calls `scenarios.list_replayable_executions` (`GET /scenarios/replayable-executions/{scenarioId}`).
+fn call_scenarios_list_replayable_executions(
     client: &crate::Client,
     args: ::serde_json::Value,
 ) -> ::make_runtime::catalogue::CallFuture<'_> {
     ::std::boxed::Box::pin(async move {
         let mut args = ::make_runtime::catalogue::Arguments::new(
-            "scenarios.logs.get_execution",
+            "scenarios.list_replayable_executions",
+            args,
+        )?;
+        let request = client
+            .scenarios()
+            .list_replayable_executions(args.required::<i64>("scenarioId")?);
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `scenarios.logs.get` (`GET /scenarios/{scenarioId}/logs/{executionId}`).
+fn call_scenarios_logs_get(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "scenarios.logs.get",
             args,
         )?;
         let request = client
             .scenarios()
             .logs()
-            .get_execution(
+            .get(
                 args.required::<i64>("scenarioId")?,
                 args.required::<::std::string::String>("executionId")?,
             );
@@ -13883,20 +13879,43 @@ fn call_scenarios_logs_get_execution(
         )
     })
 }
-///Calls `scenarios.logs.get_execution_detail` (`GET /scenarios/{scenarioId}/logs/{executionId}/p`).
-fn call_scenarios_logs_get_execution_detail(
+///Calls `scenarios.logs.get_execution_status` (`GET /scenarios/{scenarioId}/executions/{executionId}`).
+fn call_scenarios_logs_get_execution_status(
     client: &crate::Client,
     args: ::serde_json::Value,
 ) -> ::make_runtime::catalogue::CallFuture<'_> {
     ::std::boxed::Box::pin(async move {
         let mut args = ::make_runtime::catalogue::Arguments::new(
-            "scenarios.logs.get_execution_detail",
+            "scenarios.logs.get_execution_status",
+            args,
+        )?;
+        let request = client
+            .scenarios()
+            .logs()
+            .get_execution_status(
+                args.required::<i64>("scenarioId")?,
+                args.required::<::std::string::String>("executionId")?,
+            );
+        args.finish()?;
+        ::make_runtime::catalogue::response_json(
+            request.send().await.map(::make_runtime::catalogue::Json),
+        )
+    })
+}
+///Calls `scenarios.logs.get_with_modules` (`GET /scenarios/{scenarioId}/logs/{executionId}/p`).
+fn call_scenarios_logs_get_with_modules(
+    client: &crate::Client,
+    args: ::serde_json::Value,
+) -> ::make_runtime::catalogue::CallFuture<'_> {
+    ::std::boxed::Box::pin(async move {
+        let mut args = ::make_runtime::catalogue::Arguments::new(
+            "scenarios.logs.get_with_modules",
             args,
         )?;
         let mut request = client
             .scenarios()
             .logs()
-            .get_execution_detail(
+            .get_with_modules(
                 args.required::<i64>("scenarioId")?,
                 args.required::<::std::string::String>("executionId")?,
             );
@@ -13905,29 +13924,6 @@ fn call_scenarios_logs_get_execution_detail(
         {
             request = request.include(value);
         }
-        args.finish()?;
-        ::make_runtime::catalogue::response_json(
-            request.send().await.map(::make_runtime::catalogue::Json),
-        )
-    })
-}
-///Calls `scenarios.logs.get_execution_details` (`GET /scenarios/{scenarioId}/executions/{executionId}`).
-fn call_scenarios_logs_get_execution_details(
-    client: &crate::Client,
-    args: ::serde_json::Value,
-) -> ::make_runtime::catalogue::CallFuture<'_> {
-    ::std::boxed::Box::pin(async move {
-        let mut args = ::make_runtime::catalogue::Arguments::new(
-            "scenarios.logs.get_execution_details",
-            args,
-        )?;
-        let request = client
-            .scenarios()
-            .logs()
-            .get_execution_details(
-                args.required::<i64>("scenarioId")?,
-                args.required::<::std::string::String>("executionId")?,
-            );
         args.finish()?;
         ::make_runtime::catalogue::response_json(
             request.send().await.map(::make_runtime::catalogue::Json),
@@ -19112,19 +19108,19 @@ pub fn decode_response(
                 crate::models::CreateAgentResponse,
             >(info.id, info.scopes, status, content_type, body)
         }
-        "ai_agents.delete_id" => {
+        "ai_agents.delete" => {
             ::make_runtime::catalogue::decode_json::<
                 ::serde_json::Value,
             >(info.id, info.scopes, status, content_type, body)
         }
         "ai_agents.get" => {
             ::make_runtime::catalogue::decode_json::<
-                crate::models::GetAgentsResponse,
+                crate::models::GetAgentIdResponse,
             >(info.id, info.scopes, status, content_type, body)
         }
-        "ai_agents.get_id" => {
+        "ai_agents.list" => {
             ::make_runtime::catalogue::decode_json::<
-                crate::models::GetAgentIdResponse,
+                crate::models::GetAgentsResponse,
             >(info.id, info.scopes, status, content_type, body)
         }
         "ai_agents.llm_providers.get" => {
@@ -19142,11 +19138,6 @@ pub fn decode_response(
                 ::std::vec::Vec<crate::models::ListModelsLlmProviderResponseItem>,
             >(info.id, info.scopes, status, content_type, body)
         }
-        "ai_agents.modify_id" => {
-            ::make_runtime::catalogue::decode_json::<
-                ::serde_json::Value,
-            >(info.id, info.scopes, status, content_type, body)
-        }
         "ai_agents.run" => {
             ::make_runtime::catalogue::decode_json::<
                 crate::models::RunAgentResponse,
@@ -19160,6 +19151,11 @@ pub fn decode_response(
                 content_type,
                 body,
             )
+        }
+        "ai_agents.update" => {
+            ::make_runtime::catalogue::decode_json::<
+                ::serde_json::Value,
+            >(info.id, info.scopes, status, content_type, body)
         }
         "ai_error_analysis.analyze_scenario" => {
             ::make_runtime::catalogue::decode_json::<
@@ -19488,12 +19484,12 @@ pub fn decode_response(
         }
         "data_stores.delete" => {
             ::make_runtime::catalogue::decode_json::<
-                crate::models::DeleteDataStoresResponse,
+                ::serde_json::Value,
             >(info.id, info.scopes, status, content_type, body)
         }
-        "data_stores.delete_data_store" => {
+        "data_stores.delete_many" => {
             ::make_runtime::catalogue::decode_json::<
-                ::serde_json::Value,
+                crate::models::DeleteDataStoresResponse,
             >(info.id, info.scopes, status, content_type, body)
         }
         "data_stores.get_details" => {
@@ -20440,11 +20436,6 @@ pub fn decode_response(
                 ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
             >(info.id, info.scopes, status, content_type, body)
         }
-        "scenarios.get_replayable_executions_id" => {
-            ::make_runtime::catalogue::decode_json::<
-                ::serde_json::Value,
-            >(info.id, info.scopes, status, content_type, body)
-        }
         "scenarios.get_trigger_details" => {
             ::make_runtime::catalogue::decode_json::<
                 crate::models::GetTriggerDetailsResponse,
@@ -20455,19 +20446,24 @@ pub fn decode_response(
                 crate::models::ListScenariosResponse,
             >(info.id, info.scopes, status, content_type, body)
         }
-        "scenarios.logs.get_execution" => {
+        "scenarios.list_replayable_executions" => {
+            ::make_runtime::catalogue::decode_json::<
+                ::serde_json::Value,
+            >(info.id, info.scopes, status, content_type, body)
+        }
+        "scenarios.logs.get" => {
             ::make_runtime::catalogue::decode_json::<
                 crate::models::GetExecutionLogResponse,
             >(info.id, info.scopes, status, content_type, body)
         }
-        "scenarios.logs.get_execution_detail" => {
-            ::make_runtime::catalogue::decode_json::<
-                crate::models::GetExecutionDetailResponse,
-            >(info.id, info.scopes, status, content_type, body)
-        }
-        "scenarios.logs.get_execution_details" => {
+        "scenarios.logs.get_execution_status" => {
             ::make_runtime::catalogue::decode_json::<
                 crate::models::GetScenarioExecutionDetailsResponse,
+            >(info.id, info.scopes, status, content_type, body)
+        }
+        "scenarios.logs.get_with_modules" => {
+            ::make_runtime::catalogue::decode_json::<
+                crate::models::GetExecutionDetailResponse,
             >(info.id, info.scopes, status, content_type, body)
         }
         "scenarios.logs.list" => {
@@ -20477,7 +20473,7 @@ pub fn decode_response(
         }
         "scenarios.logs.list_across_scenarios" => {
             ::make_runtime::catalogue::decode_json::<
-                crate::models::CrossScenarioExecutionFeedPointeeIntegrationUndocumentedResponse,
+                crate::models::ListLogsAcrossScenariosResponse,
             >(info.id, info.scopes, status, content_type, body)
         }
         "scenarios.logs.list_module" => {

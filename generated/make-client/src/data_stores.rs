@@ -96,12 +96,12 @@ impl DataStores {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.data_stores().delete(1, make_client::models::DeleteDataStoresBody { ..Default::default() }).send().await?;
+    /// let response = client.data_stores().delete_many(1, make_client::models::DeleteDataStoresBody { ..Default::default() }).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
+    pub fn delete_many(
         &self,
         team_id: i64,
         body: crate::models::DeleteDataStoresBody,
@@ -157,12 +157,12 @@ impl DataStores {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.data_stores().delete_data_store(1).send().await?;
+    /// let response = client.data_stores().delete(1).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_data_store(&self, data_store_id: i64) -> DeleteDataStore {
+    pub fn delete(&self, data_store_id: i64) -> DeleteDataStore {
         DeleteDataStore {
             client: self.client.clone(),
             data_store_id,
@@ -374,12 +374,12 @@ impl CreateDataStore {
 }
 /// `DELETE /data-stores`
 static DELETE_DATA_STORES: ::make_runtime::Operation = ::make_runtime::Operation {
-    name: "data_stores.delete",
+    name: "data_stores.delete_many",
     method: ::make_runtime::Method::DELETE,
     path: "/data-stores",
     scopes: &["datastores:write"],
 };
-/// Request builder for [`DataStores::delete`]: set options, then `.send().await`.
+/// Request builder for [`DataStores::delete_many`]: set options, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteDataStores {
@@ -478,12 +478,12 @@ impl GetDataStoreDetails {
 }
 /// `DELETE /data-stores/{dataStoreId}`
 static DELETE_DATA_STORE: ::make_runtime::Operation = ::make_runtime::Operation {
-    name: "data_stores.delete_data_store",
+    name: "data_stores.delete",
     method: ::make_runtime::Method::DELETE,
     path: "/data-stores/{dataStoreId}",
     scopes: &["datastores:write"],
 };
-/// Request builder for [`DataStores::delete_data_store`]: set options, then `.send().await`.
+/// Request builder for [`DataStores::delete`]: set options, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DeleteDataStore {

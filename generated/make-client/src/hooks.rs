@@ -74,7 +74,7 @@ impl Hooks {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.hooks().create(make_client::models::CreateHookBody { name: "value".into(), team_id: "value".into(), type_name: "value".into(), ..Default::default() }).send().await?;
+    /// let response = client.hooks().create(make_client::models::CreateHookBody { name: "value".into(), team_id: 1, type_name: "value".into(), ..Default::default() }).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }

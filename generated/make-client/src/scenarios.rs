@@ -490,12 +490,12 @@ impl Scenarios {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.scenarios().get_replayable_executions_id(1).send().await?;
+    /// let response = client.scenarios().list_replayable_executions(1).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_replayable_executions_id(
+    pub fn list_replayable_executions(
         &self,
         scenario_id: i64,
     ) -> GetReplayableExecutionsScenarioId {
@@ -1473,12 +1473,12 @@ impl ReplayScenarioExecution {
 }
 /// `GET /scenarios/replayable-executions/{scenarioId}`
 static GET_REPLAYABLE_EXECUTIONS_SCENARIO_ID: ::make_runtime::Operation = ::make_runtime::Operation {
-    name: "scenarios.get_replayable_executions_id",
+    name: "scenarios.list_replayable_executions",
     method: ::make_runtime::Method::GET,
     path: "/scenarios/replayable-executions/{scenarioId}",
     scopes: &["scenarios:read"],
 };
-/// Request builder for [`Scenarios::get_replayable_executions_id`]: set options, then `.send().await`.
+/// Request builder for [`Scenarios::list_replayable_executions`]: set options, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetReplayableExecutionsScenarioId {

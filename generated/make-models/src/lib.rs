@@ -48,7 +48,7 @@ pub enum Scope {
     /// `datastores:read`: required by `data_stores.list`, `data_stores.get_details`, `data_stores.data.list_records`.
     #[serde(rename = "datastores:read")]
     DatastoresRead,
-    /// `datastores:write`: required by `data_stores.create`, `data_stores.delete`, `data_stores.delete_data_store`, `data_stores.update`, `data_stores.data.create_record`, `data_stores.data.delete_records`, `data_stores.data.update_entire_record`, `data_stores.data.update_record_details`.
+    /// `datastores:write`: required by `data_stores.create`, `data_stores.delete_many`, `data_stores.delete`, `data_stores.update`, `data_stores.data.create_record`, `data_stores.data.delete_records`, `data_stores.data.update_entire_record`, `data_stores.data.update_record_details`.
     #[serde(rename = "datastores:write")]
     DatastoresWrite,
     /// `devices:read`: required by `devices.list`, `devices.detail`, `devices.incomings.list`, `devices.incomings.detail`, `devices.incomings.stats`, `devices.outgoings.list`, `devices.outgoings.detail`.
@@ -105,7 +105,7 @@ pub enum Scope {
     /// `private-spaces:write`: required by `private_spaces.create`, `private_spaces.delete`, `private_spaces.update`.
     #[serde(rename = "private-spaces:write")]
     PrivateSpacesWrite,
-    /// `scenarios:read`: required by `scenarios.list`, `scenarios.get_details`, `scenarios.get_trigger_details`, `scenarios.check_module_data`, `scenarios.get_replayable_executions_id`, `scenarios.get_interface`, `scenarios.get_recovery_snapshot`, `scenarios.blueprints.get`, `scenarios.blueprints.get_versions`, `scenarios.build_variables.list`, `scenarios.consumptions.get_usage`, `scenarios.consumptions.module`, `scenarios.consumptions.operations_module`, `scenarios.consumptions.get_overview`, `scenarios.consumptions.list`, `scenarios.custom_properties.get_data`, `scenarios.logs.list_across_scenarios`, `scenarios.logs.list`, `scenarios.logs.get_execution`, `scenarios.logs.get_execution_detail`, `scenarios.logs.get_execution_details`, `scenarios.logs.list_module`, `scenarios.notes.list`, `scenarios.notes.get_details`, `scenarios.tools.get_configuration`, `scenarios.tools.list_ai_agent`, `scenarios_folders.list`, `shared_scenarios.list`, `shared_scenarios.list_for_scenario`, `shared_scenarios.get`.
+    /// `scenarios:read`: required by `scenarios.list`, `scenarios.get_details`, `scenarios.get_trigger_details`, `scenarios.check_module_data`, `scenarios.list_replayable_executions`, `scenarios.get_interface`, `scenarios.get_recovery_snapshot`, `scenarios.blueprints.get`, `scenarios.blueprints.get_versions`, `scenarios.build_variables.list`, `scenarios.consumptions.get_usage`, `scenarios.consumptions.module`, `scenarios.consumptions.operations_module`, `scenarios.consumptions.get_overview`, `scenarios.consumptions.list`, `scenarios.custom_properties.get_data`, `scenarios.logs.list_across_scenarios`, `scenarios.logs.list`, `scenarios.logs.get`, `scenarios.logs.get_with_modules`, `scenarios.logs.get_execution_status`, `scenarios.logs.list_module`, `scenarios.notes.list`, `scenarios.notes.get_details`, `scenarios.tools.get_configuration`, `scenarios.tools.list_ai_agent`, `scenarios_folders.list`, `shared_scenarios.list`, `shared_scenarios.list_for_scenario`, `shared_scenarios.get`.
     #[serde(rename = "scenarios:read")]
     ScenariosRead,
     /// `scenarios:run`: required by `scenarios.run`, `scenarios.replay_execution`.
@@ -4475,7 +4475,7 @@ pub struct CreateHookBody {
     pub name: ::std::string::String,
     /// `teamId`
     #[serde(rename = "teamId", deserialize_with = "::make_decode::lenient")]
-    pub team_id: ::std::string::String,
+    pub team_id: i64,
     /// `typeName`
     #[serde(rename = "typeName", deserialize_with = "::make_decode::lenient")]
     pub type_name: ::std::string::String,
@@ -5909,124 +5909,6 @@ pub struct Credential {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub name_override: ::std::option::Option<::std::string::String>,
-}
-/// The `CrossScenarioExecutionFeedPointeeIntegrationUndocumentedResponse` object.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CrossScenarioExecutionFeedPointeeIntegrationUndocumentedResponse {
-    /// `scenarioLogs`
-    #[serde(
-        rename = "scenarioLogs",
-        default,
-        deserialize_with = "::make_decode::or_default",
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub scenario_logs: ::std::vec::Vec<
-        CrossScenarioExecutionFeedPointeeIntegrationUndocumentedResponseScenarioLog,
-    >,
-}
-/// The `CrossScenarioExecutionFeedPointeeIntegrationUndocumentedResponseScenarioLog` object.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CrossScenarioExecutionFeedPointeeIntegrationUndocumentedResponseScenarioLog {
-    /// `imtId`
-    #[serde(
-        rename = "imtId",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub imt_id: ::std::option::Option<::std::string::String>,
-    /// `id`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `scenarioId`
-    #[serde(
-        rename = "scenarioId",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub scenario_id: ::std::option::Option<i64>,
-    /// `organizationId`
-    #[serde(
-        rename = "organizationId",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub organization_id: ::std::option::Option<i64>,
-    /// `teamId`
-    #[serde(
-        rename = "teamId",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub team_id: ::std::option::Option<i64>,
-    /// `timestamp`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub timestamp: ::std::option::Option<::std::string::String>,
-    /// `status`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub status: ::std::option::Option<i64>,
-    /// `duration`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub duration: ::std::option::Option<i64>,
-    /// `operations`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub operations: ::std::option::Option<i64>,
-    /// `centicredits`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub centicredits: ::std::option::Option<i64>,
-    /// `transfer`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub transfer: ::std::option::Option<i64>,
-    /// `eventType`
-    #[serde(
-        rename = "eventType",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub event_type: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub type_: ::std::option::Option<::std::string::String>,
-    /// `instant`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub instant: ::std::option::Option<bool>,
 }
 /// The `CurrentUserAuthorizationResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -15090,6 +14972,122 @@ pub struct ListLocalesResponse {
     )]
     pub locales: ::std::vec::Vec<Locale>,
 }
+/// The `ListLogsAcrossScenariosResponse` object.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListLogsAcrossScenariosResponse {
+    /// `scenarioLogs`
+    #[serde(
+        rename = "scenarioLogs",
+        default,
+        deserialize_with = "::make_decode::or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub scenario_logs: ::std::vec::Vec<ListLogsAcrossScenariosResponseScenarioLog>,
+}
+/// The `ListLogsAcrossScenariosResponseScenarioLog` object.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListLogsAcrossScenariosResponseScenarioLog {
+    /// `imtId`
+    #[serde(
+        rename = "imtId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub imt_id: ::std::option::Option<::std::string::String>,
+    /// `id`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `scenarioId`
+    #[serde(
+        rename = "scenarioId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scenario_id: ::std::option::Option<i64>,
+    /// `organizationId`
+    #[serde(
+        rename = "organizationId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub organization_id: ::std::option::Option<i64>,
+    /// `teamId`
+    #[serde(
+        rename = "teamId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub team_id: ::std::option::Option<i64>,
+    /// `timestamp`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub timestamp: ::std::option::Option<::std::string::String>,
+    /// `status`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status: ::std::option::Option<i64>,
+    /// `duration`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub duration: ::std::option::Option<i64>,
+    /// `operations`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub operations: ::std::option::Option<i64>,
+    /// `centicredits`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub centicredits: ::std::option::Option<i64>,
+    /// `transfer`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub transfer: ::std::option::Option<i64>,
+    /// `eventType`
+    #[serde(
+        rename = "eventType",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub event_type: ::std::option::Option<::std::string::String>,
+    /// `type`
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub type_: ::std::option::Option<::std::string::String>,
+    /// `instant`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub instant: ::std::option::Option<bool>,
+}
 /// The `ListMakeRegionsResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListMakeRegionsResponse {
@@ -21827,7 +21825,7 @@ pub struct RunScenarioResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub execution_id: ::std::option::Option<::std::string::String>,
-    /// `status`
+    /// The execution's outcome in responsive mode: 1 successful, 2 successful with warnings, 3 failed. Absent when the scenario was not run responsively.
     ///
     /// One of `1`, `2`, `3`.
     #[serde(

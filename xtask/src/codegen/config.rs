@@ -88,12 +88,46 @@ pub struct AuthConfig {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct NamesConfig {
-    /// `"GET /connections/{connectionId}" = "get"`: method name of an operation in its group.
+    /// `"GET /connections/{connectionId}" = "get"`: method name of an operation in its group, or
+    /// `{ method = "list_across_scenarios", builder = "ListLogsAcrossScenarios" }` to also name its
+    /// request builder (and with it the body and response types named after the builder).
     #[serde(default)]
-    pub operations: BTreeMap<String, String>,
+    pub operations: BTreeMap<String, OperationName>,
     /// `GeneratedName = "BetterName"`: renames a generated type.
     #[serde(default)]
     pub types: BTreeMap<String, String>,
+}
+
+/// The names `[names.operations]` gives one operation.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum OperationName {
+    /// The method name only.
+    Method(String),
+    /// The method name and the request builder's.
+    Names {
+        /// Method name on its group's handle.
+        method: String,
+        /// Request builder type name.
+        builder: String,
+    },
+}
+
+impl OperationName {
+    /// The method name.
+    pub fn method(&self) -> &str {
+        match self {
+            OperationName::Method(m) | OperationName::Names { method: m, .. } => m,
+        }
+    }
+
+    /// The builder name, when given.
+    pub fn builder(&self) -> Option<&str> {
+        match self {
+            OperationName::Method(_) => None,
+            OperationName::Names { builder, .. } => Some(builder),
+        }
+    }
 }
 
 /// Parses the config text; errors name the file and line.

@@ -78,8 +78,11 @@ pub fn lower(api_name: &str, config: &ApiConfig, config_file: &str, merged: &Mer
                 .unwrap_or_else(|| naming::summary_from_path(method, path));
             let key = format!("{} {}", method.to_uppercase(), path);
             let mut names = naming::operation(&summary, &sections.join(" "));
-            if let Some(m) = config.names.operations.get(&key) {
-                names.method = naming::snake(m);
+            if let Some(n) = config.names.operations.get(&key) {
+                names.method = naming::snake(n.method());
+                if let Some(b) = n.builder() {
+                    names.builder = naming::pascal(b);
+                }
             }
             let pointer = format!("#/paths/{}/{method}", pointer_token(path));
             let raw = l.operation(RawOpInput { method, path, op, names, summary, loc, pointer, quote: origin.and_then(|o| o.quote.clone()) });

@@ -29,10 +29,8 @@ impl ScenarioLogs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_across_scenarios(
-        &self,
-    ) -> CrossScenarioExecutionFeedPointeeIntegrationUndocumented {
-        CrossScenarioExecutionFeedPointeeIntegrationUndocumented {
+    pub fn list_across_scenarios(&self) -> ListLogsAcrossScenarios {
+        ListLogsAcrossScenarios {
             client: self.client.clone(),
             since: ::std::option::Option::None,
             until: ::std::option::Option::None,
@@ -102,12 +100,12 @@ impl ScenarioLogs {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.scenarios().logs().get_execution(1, "value").send().await?;
+    /// let response = client.scenarios().logs().get(1, "value").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_execution(
+    pub fn get(
         &self,
         scenario_id: i64,
         execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -135,12 +133,12 @@ impl ScenarioLogs {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.scenarios().logs().get_execution_detail(1, "value").send().await?;
+    /// let response = client.scenarios().logs().get_with_modules(1, "value").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_execution_detail(
+    pub fn get_with_modules(
         &self,
         scenario_id: i64,
         execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -169,12 +167,12 @@ impl ScenarioLogs {
     ///
     /// ```no_run
     /// # async fn run(client: make_client::Client) -> Result<(), make_client::Error> {
-    /// let response = client.scenarios().logs().get_execution_details(1, "value").send().await?;
+    /// let response = client.scenarios().logs().get_execution_status(1, "value").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_execution_details(
+    pub fn get_execution_status(
         &self,
         scenario_id: i64,
         execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -258,7 +256,7 @@ impl ScenarioLogs {
     }
 }
 /// `GET /scenarios/logs`
-static CROSS_SCENARIO_EXECUTION_FEED_POINTEE_INTEGRATION_UNDOCUMENTED: ::make_runtime::Operation = ::make_runtime::Operation {
+static LIST_LOGS_ACROSS_SCENARIOS: ::make_runtime::Operation = ::make_runtime::Operation {
     name: "scenarios.logs.list_across_scenarios",
     method: ::make_runtime::Method::GET,
     path: "/scenarios/logs",
@@ -267,13 +265,13 @@ static CROSS_SCENARIO_EXECUTION_FEED_POINTEE_INTEGRATION_UNDOCUMENTED: ::make_ru
 /// Request builder for [`ScenarioLogs::list_across_scenarios`]: set options, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CrossScenarioExecutionFeedPointeeIntegrationUndocumented {
+pub struct ListLogsAcrossScenarios {
     client: ::make_runtime::Client,
     since: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     until: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     limit: ::std::option::Option<i64>,
 }
-impl CrossScenarioExecutionFeedPointeeIntegrationUndocumented {
+impl ListLogsAcrossScenarios {
     /// Only entries created at or after this time.
     ///
     /// Sent as the `since` query parameter.
@@ -307,12 +305,10 @@ impl CrossScenarioExecutionFeedPointeeIntegrationUndocumented {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::models::CrossScenarioExecutionFeedPointeeIntegrationUndocumentedResponse,
+        crate::models::ListLogsAcrossScenariosResponse,
         ::make_runtime::Error,
     > {
-        let mut request = self
-            .client
-            .request(&CROSS_SCENARIO_EXECUTION_FEED_POINTEE_INTEGRATION_UNDOCUMENTED);
+        let mut request = self.client.request(&LIST_LOGS_ACROSS_SCENARIOS);
         if let ::std::option::Option::Some(value) = &self.since {
             request = request.query("since", value.to_rfc3339());
         }
@@ -322,11 +318,7 @@ impl CrossScenarioExecutionFeedPointeeIntegrationUndocumented {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request
-            .send_json::<
-                crate::models::CrossScenarioExecutionFeedPointeeIntegrationUndocumentedResponse,
-            >()
-            .await
+        request.send_json::<crate::models::ListLogsAcrossScenariosResponse>().await
     }
 }
 /// `GET /scenarios/{scenarioId}/logs`
@@ -623,12 +615,12 @@ impl ListScenarioLogs {
 }
 /// `GET /scenarios/{scenarioId}/logs/{executionId}`
 static GET_EXECUTION_LOG: ::make_runtime::Operation = ::make_runtime::Operation {
-    name: "scenarios.logs.get_execution",
+    name: "scenarios.logs.get",
     method: ::make_runtime::Method::GET,
     path: "/scenarios/{scenarioId}/logs/{executionId}",
     scopes: &["scenarios:read"],
 };
-/// Request builder for [`ScenarioLogs::get_execution`]: set options, then `.send().await`.
+/// Request builder for [`ScenarioLogs::get`]: set options, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetExecutionLog {
@@ -660,12 +652,12 @@ impl GetExecutionLog {
 }
 /// `GET /scenarios/{scenarioId}/logs/{executionId}/p`
 static GET_EXECUTION_DETAIL: ::make_runtime::Operation = ::make_runtime::Operation {
-    name: "scenarios.logs.get_execution_detail",
+    name: "scenarios.logs.get_with_modules",
     method: ::make_runtime::Method::GET,
     path: "/scenarios/{scenarioId}/logs/{executionId}/p",
     scopes: &["scenarios:read"],
 };
-/// Request builder for [`ScenarioLogs::get_execution_detail`]: set options, then `.send().await`.
+/// Request builder for [`ScenarioLogs::get_with_modules`]: set options, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetExecutionDetail {
@@ -709,12 +701,12 @@ impl GetExecutionDetail {
 }
 /// `GET /scenarios/{scenarioId}/executions/{executionId}`
 static GET_SCENARIO_EXECUTION_DETAILS: ::make_runtime::Operation = ::make_runtime::Operation {
-    name: "scenarios.logs.get_execution_details",
+    name: "scenarios.logs.get_execution_status",
     method: ::make_runtime::Method::GET,
     path: "/scenarios/{scenarioId}/executions/{executionId}",
     scopes: &["scenarios:read"],
 };
-/// Request builder for [`ScenarioLogs::get_execution_details`]: set options, then `.send().await`.
+/// Request builder for [`ScenarioLogs::get_execution_status`]: set options, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetScenarioExecutionDetails {

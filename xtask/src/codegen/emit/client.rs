@@ -82,6 +82,9 @@ fn lib_rs(api: &Api, link: &dyn Fn(&str) -> Option<String>) -> TokenStream {
     quote! {
         #crate_doc
 
+        /// The request and response types (the models crate), documented here too so that the
+        /// client's docs link every type its methods take and return.
+        #[doc(inline)]
         pub use ::#models as models;
         #scope_use
         pub use ::make_runtime::{chrono, middleware, serde_json, uuid, ApiError, Base64, ByteStream, Bytes, ClientBuilder, Credentials, CredentialsKind, Error, ErrorCode, FilePart, Method, Operation, Plan, RateLimit, RetryPolicy, SortDir, StatusCode, Stream, StreamExt, SubError, Token, TryStreamExt};
