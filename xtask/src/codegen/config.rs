@@ -154,4 +154,18 @@ mod tests {
         let e = parse("a.toml", "[package]\nversion = \"1\"\nlicence = \"MIT\"\n").unwrap_err();
         assert!(e.to_string().starts_with("a.toml:3: invalid config: unknown field `licence`"), "{e}");
     }
+
+    #[test]
+    fn an_operation_is_named_by_its_method_or_by_method_and_builder() {
+        let text = "[names.operations]
+\"GET /a\" = \"get\"
+\"GET /b\" = { method = \"list_all\", builder = \"ListAllB\" }
+";
+        let c = parse("a.toml", text).unwrap();
+        let a = &c.names.operations["GET /a"];
+        assert_eq!((a.method(), a.builder()), ("get", None));
+        let b = &c.names.operations["GET /b"];
+        assert_eq!((b.method(), b.builder()), ("list_all", Some("ListAllB")));
+        assert!(parse("a.toml", "[names.operations]\n\"GET /c\" = { builder = \"X\" }\n").is_err());
+    }
 }
