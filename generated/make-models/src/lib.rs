@@ -5910,6 +5910,132 @@ pub struct Credential {
     )]
     pub name_override: ::std::option::Option<::std::string::String>,
 }
+/// The `CredentialRequest` object.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CredentialRequest {
+    /// `id`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `organizationId`
+    #[serde(
+        rename = "organizationId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub organization_id: ::std::option::Option<i64>,
+    /// `teamId`
+    #[serde(
+        rename = "teamId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub team_id: ::std::option::Option<i64>,
+    /// `userId`
+    #[serde(
+        rename = "userId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub user_id: ::std::option::Option<i64>,
+    /// `name`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `description`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `externalProviderId`
+    #[serde(
+        rename = "externalProviderId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub external_provider_id: ::std::option::Option<::std::string::String>,
+    /// `makeProviderId`
+    #[serde(
+        rename = "makeProviderId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub make_provider_id: ::std::option::Option<::std::string::String>,
+    /// `createdAt`
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// `updatedAt`
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// `expiresAt`
+    #[serde(
+        rename = "expiresAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expires_at: ::std::option::Option<::std::string::String>,
+    /// `status`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// `shouldSendEmail`
+    #[serde(
+        rename = "shouldSendEmail",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub should_send_email: ::std::option::Option<bool>,
+    /// `emailSentAt`
+    #[serde(
+        rename = "emailSentAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub email_sent_at: ::std::option::Option<::std::string::String>,
+    /// `appNames`
+    #[serde(
+        rename = "appNames",
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub app_names: ::std::vec::Vec<::std::string::String>,
+    /// `makeProvider`
+    #[serde(
+        rename = "makeProvider",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub make_provider: ::std::option::Option<MakeProvider>,
+}
 /// The `CurrentUserAuthorizationResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CurrentUserAuthorizationResponse {
@@ -9571,9 +9697,7 @@ pub struct GetCredentialRequestDetailResponse {
 pub struct GetCredentialRequestResponse {
     /// `request`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub request: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub request: ::std::option::Option<CredentialRequest>,
 }
 /// The `GetCustomPropertiesDataResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -13774,9 +13898,7 @@ pub struct ListCredentialRequestsResponse {
         deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub requests: ::std::vec::Vec<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub requests: ::std::vec::Vec<CredentialRequest>,
 }
 /// The values of `ListCredentialRequestsStatus`.
 #[derive(
@@ -18633,6 +18755,31 @@ pub struct MakeEndpointPublicResponse {
     /// `changed`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub changed: ::std::option::Option<bool>,
+}
+/// The `MakeProvider` object.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MakeProvider {
+    /// `id`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<i64>,
+    /// `email`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub email: ::std::option::Option<::std::string::String>,
+    /// `name`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
 }
 /// The `ManagedOrganization` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
