@@ -395,10 +395,7 @@ impl RequestBuilder {
             limiter.acquire().await;
         }
         let request = self.build_attempt(&url);
-        let mut extensions = http::Extensions::new();
-        if let Ok(auth) = &self.client.auth.header {
-            extensions.insert(auth.clone());
-        }
+        let mut extensions = self.auth_extensions();
         let response = self
             .client
             .inner
@@ -574,10 +571,7 @@ impl RequestBuilder {
                 limiter.acquire().await;
             }
             let request = self.build_attempt(&url);
-            let mut extensions = http::Extensions::new();
-            if let Ok(auth) = &self.client.auth.header {
-                extensions.insert(auth.clone());
-            }
+            let mut extensions = self.auth_extensions();
             let outcome =
                 attempt_once(inner.http.execute_with_extensions(request, &mut extensions)).await;
             let elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -628,6 +622,16 @@ impl RequestBuilder {
             );
             tokio::time::sleep(delay).await;
         }
+    }
+
+    /// The extensions every attempt is sent with: the request's credentials, which the
+    /// innermost middleware ([`ApplyAuth`]) puts into the headers.
+    fn auth_extensions(&self) -> http::Extensions {
+        let mut extensions = http::Extensions::new();
+        if let Ok(auth) = &self.client.auth.header {
+            extensions.insert(auth.clone());
+        }
+        extensions
     }
 
     fn build_attempt(&mut self, url: &Url) -> reqwest::Request {
