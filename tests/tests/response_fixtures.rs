@@ -22,6 +22,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 use support::apis;
+use support::operation::is_json;
 use support::schema::resolve;
 
 /// One sample of a fixture file.
@@ -323,11 +324,6 @@ fn kept(document: &Value, schema: &Value, sent: &Exact, decoded: &Value, at: &st
 }
 
 // ---- the tests ---------------------------------------------------------------------------
-
-fn is_json(ct: &str) -> bool {
-    let ct = ct.to_ascii_lowercase();
-    ct.starts_with("application/json") || ct.contains("+json")
-}
 
 /// Checks every sample of `api` against `document`; returns the problems, each naming the
 /// operation and the sample.

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use percent_encoding::percent_decode_str;
 use serde_json::{json, Map, Value};
+use xtask::codegen::lower::{media_class, MediaClass};
 
 use super::apis::Op;
 use super::schema::{self, resolve, validate, Check, Gen, Text};
@@ -52,16 +53,17 @@ fn body_media(doc_op: &Value) -> Option<(String, &Value)> {
     Some((ct.clone(), media))
 }
 
+/// JSON as the generator carries it (`application/json`, `*+json`). The tests follow the
+/// generator's one classification of media types ([`media_class`]) rather than keeping second
+/// lists that could drift from it.
 pub fn is_json(content_type: &str) -> bool {
-    let ct = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    ct == "application/json" || ct.ends_with("+json")
+    media_class(content_type) == MediaClass::Json
 }
 
 /// Text as the generator carries it (`text/*` and textual `application/*` types such as
-/// JavaScript, JSONC, XML and YAML): the test follows the generator's one classification rather
-/// than keeping a second list that could drift from it. An event stream is bytes.
+/// JavaScript, JSONC, XML and YAML). An event stream is bytes.
 fn is_text(content_type: &str) -> bool {
-    xtask::codegen::lower::media_class(content_type) == xtask::codegen::lower::MediaClass::Text
+    media_class(content_type) == MediaClass::Text
 }
 
 /// The schema of one argument in the document's terms.
