@@ -100,7 +100,7 @@ pub struct NamesConfig {
 
 /// The names `[names.operations]` gives one operation.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a method name (\"get\") or a table { method = \"...\", builder = \"...\" }")]
 pub enum OperationName {
     /// The method name only.
     Method(String),
@@ -166,6 +166,7 @@ mod tests {
         assert_eq!((a.method(), a.builder()), ("get", None));
         let b = &c.names.operations["GET /b"];
         assert_eq!((b.method(), b.builder()), ("list_all", Some("ListAllB")));
-        assert!(parse("a.toml", "[names.operations]\n\"GET /c\" = { builder = \"X\" }\n").is_err());
+        let e = parse("a.toml", "[names.operations]\n\"GET /c\" = { builder = \"X\" }\n").unwrap_err().to_string();
+        assert!(e.starts_with("a.toml:2: invalid config: expected a method name (\"get\") or a table"), "{e}");
     }
 }
