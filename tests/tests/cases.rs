@@ -12,7 +12,6 @@ mod common;
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 
 #[test]
 fn every_case_generates_builds_clippy_clean_and_meets_its_right_values() {
@@ -37,9 +36,9 @@ fn every_case_generates_builds_clippy_clean_and_meets_its_right_values() {
          [dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
         root.join("crates/make-runtime")
     );
-    let mut members = vec!["\"case-checks\"".to_string()];
+    let mut members = vec!["case-checks".to_string()];
     for api in &generated.apis {
-        members.extend([&api.models_crate, &api.client_crate].map(|c| format!("{c:?}")));
+        members.extend([api.models_crate.clone(), api.client_crate.clone()]);
         let key = api.client_crate.replace('-', "_");
         writeln!(manifest, "{key} = {{ package = {:?}, path = \"../{}\" }}", api.client_crate, api.client_crate).unwrap();
         let check = std::fs::read_to_string(cases.join(&api.name).join("check.rs")).unwrap();
@@ -47,11 +46,10 @@ fn every_case_generates_builds_clippy_clean_and_meets_its_right_values() {
         std::fs::write(checks.join(format!("tests/case_{test_name}.rs")), with_client_alias(&check, &key)).unwrap();
     }
     std::fs::write(checks.join("Cargo.toml"), manifest).unwrap();
-    std::fs::write(out.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "))).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    common::write_fixture_workspace(&out, &members.iter().map(String::as_str).collect::<Vec<_>>());
 
-    cargo(&root, &out, &["clippy", "--offline", "--quiet", "--all-targets", "--all-features", "--", "-D", "warnings"]);
-    cargo(&root, &out, &["test", "--offline", "--quiet", "--package", "case-checks"]);
+    common::fixture_cargo(&out, &["clippy", "--offline", "--quiet", "--all-targets", "--all-features", "--", "-D", "warnings"]);
+    common::fixture_cargo(&out, &["test", "--offline", "--quiet", "--package", "case-checks"]);
     let _ = std::fs::remove_dir_all(&out);
 }
 
@@ -59,14 +57,4 @@ fn every_case_generates_builds_clippy_clean_and_meets_its_right_values() {
 fn with_client_alias(check: &str, key: &str) -> String {
     let docs_end = check.lines().take_while(|l| l.starts_with("//!")).map(|l| l.len() + 1).sum::<usize>().min(check.len());
     format!("{}\nuse {key} as client;\n{}", &check[..docs_end], &check[docs_end..])
-}
-
-fn cargo(root: &Path, dir: &Path, args: &[&str]) {
-    let status = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root.join("target/fixtures"))
-        .status()
-        .unwrap();
-    assert!(status.success(), "`cargo {}` failed in {}", args.join(" "), dir.display());
 }

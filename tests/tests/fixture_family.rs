@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::process::Command;
 
 #[test]
 fn good_fixtures_generate_and_their_crates_build_clippy_clean_elsewhere() {
@@ -24,29 +23,16 @@ fn good_fixtures_generate_and_their_crates_build_clippy_clean_elsewhere() {
     // A second run changes nothing, and --check agrees.
     assert_eq!(xtask::codegen::run(&xtask::codegen::Options { check: true, ..opts.clone() }), 0);
 
-    let members: Vec<String> = generated.apis.iter().flat_map(|a| [a.models_crate.clone(), a.client_crate.clone()]).map(|c| format!("\"{c}\"")).collect();
-    std::fs::write(out.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "))).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
-    let status = Command::new(env!("CARGO"))
-        .args(["clippy", "--offline", "--quiet", "--all-targets", "--all-features", "--", "-D", "warnings"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", root.join("target/fixtures"))
-        .status()
-        .unwrap();
-    assert!(status.success(), "the generated fixture crates in {} do not build clippy-clean", out.display());
+    let members: Vec<&str> = generated.apis.iter().flat_map(|a| [a.models_crate.as_str(), a.client_crate.as_str()]).collect();
+    common::write_fixture_workspace(&out, &members);
+    common::fixture_cargo(&out, &["clippy", "--offline", "--quiet", "--all-targets", "--all-features", "--", "-D", "warnings"]);
 
     // `allof-redeclared` (shared case 12): an `allOf` extension that lists base properties again
     // refines them. The body decodes into one field per key and encodes `status` once.
     let test_dir = out.join("allof-redeclared-models/tests");
     std::fs::create_dir_all(&test_dir).unwrap();
     std::fs::write(test_dir.join("decode.rs"), ALLOF_REDECLARED_DECODE).unwrap();
-    let status = Command::new(env!("CARGO"))
-        .args(["test", "--offline", "--quiet", "-p", "allof-redeclared-models", "--test", "decode"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", root.join("target/fixtures"))
-        .status()
-        .unwrap();
-    assert!(status.success(), "the allof-redeclared decode test failed in {}", out.display());
+    common::fixture_cargo(&out, &["test", "--offline", "--quiet", "-p", "allof-redeclared-models", "--test", "decode"]);
     let _ = std::fs::remove_dir_all(&out);
 }
 

@@ -59,17 +59,10 @@ fn real_documents_generate_without_diagnostics_and_build_clippy_clean() {
     assert_eq!(xtask::codegen::run(&opts), 0);
 
     let apis = xtask::codegen::generate(&inputs, &common::emit_options(&out)).unwrap().apis;
-    let members: Vec<String> = apis.iter().flat_map(|a| [&a.models_crate, &a.client_crate]).map(|c| format!("{c:?}")).collect();
-    fs::write(out.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "))).unwrap();
-    fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    let members: Vec<&str> = apis.iter().flat_map(|a| [a.models_crate.as_str(), a.client_crate.as_str()]).collect();
+    common::write_fixture_workspace(&out, &members);
     let started = Instant::now();
-    let status = Command::new(env!("CARGO"))
-        .args(["clippy", "--offline", "--quiet", "--all-targets", "--all-features", "--", "-D", "warnings"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", root.join("target/fixtures"))
-        .status()
-        .unwrap();
-    assert!(status.success(), "the crates generated from the real documents in {} do not build clippy-clean", out.display());
+    common::fixture_cargo(&out, &["clippy", "--offline", "--quiet", "--all-targets", "--all-features", "--", "-D", "warnings"]);
     eprintln!("real documents:\n  {}\n  all {} crates built clippy-clean in {:.1}s", figures.join("\n  "), members.len(), started.elapsed().as_secs_f64());
     let _ = fs::remove_dir_all(&out);
     let _ = fs::remove_dir_all(&specs);

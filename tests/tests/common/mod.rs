@@ -66,3 +66,29 @@ pub fn run_over_good_output(specs: &Path, name: &str) -> (i32, std::time::Durati
     let _ = std::fs::remove_dir_all(&out);
     (code, took, untouched)
 }
+
+/// Makes `out` a Cargo workspace of the crate folders `members`, with the repository's
+/// `Cargo.lock` (so it builds `--offline` with the pinned versions). Its dev profile keeps no
+/// debug info and no incremental state: these crates are built and tested, never stepped
+/// through, and their artifacts share one target dir on CI machines with little disk.
+pub fn write_fixture_workspace(out: &Path, members: &[&str]) {
+    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\nincremental = false\n",
+        members.join(", ")
+    );
+    std::fs::write(out.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+}
+
+/// Runs `cargo <args>` in a fixture workspace `dir` with the fixtures' own target dir
+/// (`target/fixtures`); panics naming the command and folder when it fails.
+pub fn fixture_cargo(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", root().join("target/fixtures"))
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run cargo in {}: {e}", dir.display()));
+    assert!(status.success(), "`cargo {}` failed in {}", args.join(" "), dir.display());
+}
