@@ -11,7 +11,6 @@
 mod common;
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 #[test]
 fn every_case_generates_builds_clippy_clean_and_meets_its_right_values() {

@@ -114,11 +114,22 @@ impl std::fmt::Debug for RequestBuilder {
     }
 }
 
-/// A successful (2xx) response, body read.
+/// A response, body read; or, for [`RequestBuilder::send_stream`], a 2xx response whose body
+/// is left in `unread` for the caller (`body` is then empty).
 pub(crate) struct Raw {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    unread: Option<reqwest::Response>,
+}
+
+/// How the body of a 2xx response is taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Take {
+    /// Read whole before the call returns.
+    Whole,
+    /// Left unread, to be streamed by the caller. Error responses are still read whole.
+    Stream,
 }
 
 #[cfg(feature = "catalogue")]
@@ -126,6 +137,7 @@ impl Raw {
     /// A response given as parts (the catalogue decodes bodies it did not receive itself).
     pub(crate) fn from_parts(status: StatusCode, body: &[u8]) -> Raw {
         Raw {
+            unread: None,
             status,
             headers: HeaderMap::new(),
             body: Bytes::copy_from_slice(body),
@@ -362,14 +374,14 @@ impl RequestBuilder {
                 .insert(ACCEPT, HeaderValue::from_static("application/json"));
         }
         let op = self.op.name;
-        let raw = self.execute().await?;
+        let raw = self.execute(Take::Whole).await?;
         decode_json(op, &raw)
     }
 
     /// Sends the request and returns the 2xx body as text.
     pub async fn send_text(self) -> Result<String, Error> {
         let op = self.op.name;
-        let raw = self.execute().await?;
+        let raw = self.execute(Take::Whole).await?;
         String::from_utf8(raw.body.to_vec()).map_err(|e| Error::Decode {
             operation: op,
             status: raw.status,
@@ -381,52 +393,33 @@ impl RequestBuilder {
 
     /// Sends the request and returns the raw 2xx body.
     pub async fn send_bytes(self) -> Result<Bytes, Error> {
-        Ok(self.execute().await?.body)
+        Ok(self.execute(Take::Whole).await?.body)
     }
 
     /// Sends the request and returns the 2xx body as a stream of chunks, as they arrive
-    /// (`text/event-stream`, large downloads). The request is sent once: a stream that broke
-    /// off cannot be resumed by a retry. An error status is decoded like the other `send_*`.
-    pub async fn send_stream(mut self) -> Result<ByteStream, Error> {
-        let op = self.op;
-        self.preflight()?;
-        let url = self.url()?;
-        if let Some(limiter) = &self.client.inner.limiter {
-            limiter.acquire().await;
-        }
-        let request = self.build_attempt(&url);
-        let mut extensions = self.auth_extensions();
-        let response = self
-            .client
-            .inner
-            .http
-            .execute_with_extensions(request, &mut extensions)
-            .await
-            .map_err(|e| match e {
-                reqwest_middleware::Error::Reqwest(e) => classify(e).1.with_operation(op.name),
-                reqwest_middleware::Error::Middleware(e) => Error::Transport {
-                    operation: op.name,
-                    source: e.into(),
-                },
-            })?;
-        let status = response.status();
-        if !status.is_success() {
-            let headers = response.headers().clone();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| classify(e).1.with_operation(op.name))?;
-            let asked = retry_after(&headers);
-            return Err(status_error(op, Raw { status, headers, body }, asked));
-        }
-        Ok(Box::pin(response.bytes_stream().map(move |chunk| {
-            chunk.map_err(|e| classify(e).1.with_operation(op.name))
-        })))
+    /// (`text/event-stream`, large downloads). Scopes, the rate limit, retries and tracing are
+    /// those of the other `send_*`: an attempt that fails before a 2xx response (a 429, a 503,
+    /// a refused connection) is retried by the same policy. Once the 2xx response has arrived the
+    /// call is not repeated: a stream that breaks off yields an [`Error::Transport`] item and
+    /// ends. An error status is decoded like the other `send_*`.
+    pub async fn send_stream(self) -> Result<ByteStream, Error> {
+        let op = self.op.name;
+        let raw = self.execute(Take::Stream).await?;
+        Ok(match raw.unread {
+            Some(response) => Box::pin(
+                response
+                    .bytes_stream()
+                    .map(move |chunk| chunk.map_err(|e| classify(e).1.with_operation(op))),
+            ),
+            // Only an error response is read whole, and that never gets here; a body that was
+            // read anyway is still the body.
+            None => Box::pin(futures::stream::once(std::future::ready(Ok(raw.body)))),
+        })
     }
 
     /// Sends the request and ignores the 2xx body.
     pub async fn send_empty(self) -> Result<(), Error> {
-        self.execute().await.map(drop)
+        self.execute(Take::Whole).await.map(drop)
     }
 
     /// The full URL: base URL, filled path and query.
@@ -524,7 +517,7 @@ impl RequestBuilder {
     }
 
     /// Checks, sends with retries, and returns a 2xx response or the error.
-    async fn execute(mut self) -> Result<Raw, Error> {
+    async fn execute(mut self, take: Take) -> Result<Raw, Error> {
         let op = self.op;
         self.preflight()?;
         let url = self.url()?;
@@ -538,7 +531,7 @@ impl RequestBuilder {
             elapsed_ms = Empty,
         );
         let result = self
-            .send_with_retries(url, &span)
+            .send_with_retries(url, take, &span)
             .instrument(span.clone())
             .await;
         match &result {
@@ -556,7 +549,12 @@ impl RequestBuilder {
         result
     }
 
-    async fn send_with_retries(&mut self, url: Url, span: &tracing::Span) -> Result<Raw, Error> {
+    async fn send_with_retries(
+        &mut self,
+        url: Url,
+        take: Take,
+        span: &tracing::Span,
+    ) -> Result<Raw, Error> {
         let client = self.client.clone();
         let inner = &client.inner;
         let op = self.op;
@@ -573,7 +571,8 @@ impl RequestBuilder {
             let request = self.build_attempt(&url);
             let mut extensions = self.auth_extensions();
             let outcome =
-                attempt_once(inner.http.execute_with_extensions(request, &mut extensions)).await;
+                attempt_once(inner.http.execute_with_extensions(request, &mut extensions), take)
+                    .await;
             let elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
             span.record("elapsed_ms", elapsed_ms);
 
@@ -720,6 +719,7 @@ impl PendingError {
 
 async fn attempt_once(
     send: impl std::future::Future<Output = reqwest_middleware::Result<reqwest::Response>>,
+    take: Take,
 ) -> Result<Raw, (Failure, PendingError)> {
     let response = send.await.map_err(|e| match e {
         reqwest_middleware::Error::Reqwest(e) => classify(e),
@@ -729,11 +729,20 @@ async fn attempt_once(
     })?;
     let status = response.status();
     let headers = response.headers().clone();
+    if take == Take::Stream && status.is_success() {
+        return Ok(Raw {
+            status,
+            headers,
+            body: Bytes::new(),
+            unread: Some(response),
+        });
+    }
     let body = response.bytes().await.map_err(classify)?;
     Ok(Raw {
         status,
         headers,
         body,
+        unread: None,
     })
 }
 

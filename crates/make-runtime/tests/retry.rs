@@ -223,6 +223,48 @@ async fn streaming_body_is_never_retried() {
     assert_eq!(reqs[0].body, b"abc");
 }
 
+#[tokio::test]
+async fn a_streamed_response_is_retried_until_it_starts_and_read_once() {
+    // A 429 and a 503 before the stream starts are retried like any other GET; the 200's
+    // stream is handed over as it is, and not asked for again.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .set_body_string("event: step\ndata: 1\n\nevent: done\ndata: 2\n\n"),
+        )
+        .mount(&server)
+        .await;
+    let stream = fast(&server).request(&LIST_CONNECTIONS).send_stream().await;
+    let body = make_runtime::read_stream(stream).await.unwrap();
+    assert_eq!(&body[..], b"event: step\ndata: 1\n\nevent: done\ndata: 2\n\n");
+    assert_eq!(received(&server).await.len(), 3);
+
+    // An error that outlasts the retries is the last attempt's, decoded.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"message": "Service down", "code": "SC503"})))
+        .mount(&server)
+        .await;
+    let err = match fast(&server).request(&LIST_CONNECTIONS).send_stream().await {
+        Ok(_) => panic!("a stream from a 503"),
+        Err(e) => e,
+    };
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(received(&server).await.len(), RetryPolicy::default().attempts() as usize);
+}
+
 /// A client whose attempts are timed by a middleware on tokio's clock (paused in these tests;
 /// timeouts disabled since they would fire while the runtime waits for the real network).
 fn timed(server: &MockServer, recorder: &Recorder, policy: RetryPolicy) -> Client {

@@ -67,6 +67,16 @@ async fn token_is_in_no_debug_output_and_no_tracing_event() {
         .await
         .unwrap_err();
 
+    // A streamed call is traced in the same span, with its outcome.
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("data: 1\n\n"))
+        .mount(&server)
+        .await;
+    // (a client without the read-only scope list, since this operation writes)
+    let writer: Client = common::builder(&server).build().unwrap();
+    let streamed = writer.request(&CREATE_CONNECTION).send_stream().await;
+    assert_eq!(&make_runtime::read_stream(streamed).await.unwrap()[..], b"data: 1\n\n");
+
     let request_debug = format!(
         "{:?}",
         client
@@ -101,6 +111,11 @@ async fn token_is_in_no_debug_output_and_no_tracing_event() {
         "path template: {logs}"
     );
     assert!(logs.contains("status=403"), "{logs}");
+    assert!(
+        logs.contains("operation=\"connections.create\"") || logs.contains("operation=connections.create"),
+        "the streamed call's span: {logs}"
+    );
+    assert!(logs.contains("status=200"), "{logs}");
     assert!(logs.contains("attempt=2"), "{logs}");
     assert!(logs.contains("retrying"), "{logs}");
     // and nothing secret or request-specific
