@@ -140,12 +140,14 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         }
         // serde_json's raw-text answer: one entry whose key is the token and whose value is
         // the JSON text. Any other map is a real object.
-        match map.next_key::<Cow<'de, str>>()? {
-            Some(k) if k == raw_value_token() => {}
-            _ => {
+        match map.next_key_seed(IsRawToken)? {
+            Some(true) => {}
+            Some(false) => {
+                map.next_value::<de::IgnoredAny>()?;
                 while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
                 return Ok(Scalar::Compound("an object"));
             }
+            None => return Ok(Scalar::Compound("an object")),
         }
         let raw: Cow<'de, str> = map.next_value::<RawText<'de>>()?.0;
         from_json_text(raw).map_err(A::Error::custom)
@@ -191,6 +193,28 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
+    }
+}
+
+/// Reads a map key and says whether it is serde_json's raw-text token, without copying it:
+/// serde_json hands the token over as a transient `&str`, so reading it as a `Cow` (or a
+/// `String`) would allocate once per string and number field decoded.
+struct IsRawToken;
+
+impl<'de> DeserializeSeed<'de> for IsRawToken {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IsRawToken {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        Ok(v == raw_value_token())
     }
 }
 

@@ -185,3 +185,23 @@ fn the_raw_value_token_is_found() {
     assert!(!raw_value_token().is_empty());
     assert_ne!(raw_value_token(), "probe");
 }
+
+#[test]
+fn an_object_given_where_raw_text_was_asked_for_is_an_object() {
+    // A deserializer that answers every request, the raw-text one included, with an object.
+    struct ObjectAnswer;
+    impl<'de> Deserializer<'de> for ObjectAnswer {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+            v.visit_map(de::value::MapDeserializer::<_, de::value::Error>::new(vec![("region", 2u32), ("zone", 7)].into_iter()))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+        }
+    }
+    let err = String::deserialize_lenient(ObjectAnswer).unwrap_err().to_string();
+    assert!(err.contains("an object") && err.contains("expected a string"), "{err}");
+    let err = i64::deserialize_lenient(ObjectAnswer).unwrap_err().to_string();
+    assert!(err.contains("an object"), "{err}");
+}
