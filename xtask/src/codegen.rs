@@ -14,6 +14,7 @@ pub mod naming;
 pub mod overlay;
 pub mod refs;
 pub mod write;
+pub mod yaml;
 
 use std::fs;
 use std::path::{Path, PathBuf};

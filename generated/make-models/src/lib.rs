@@ -3774,9 +3774,7 @@ pub struct CreateCredentialRequestCredentialsResponse {
         deserialize_with = "::make_decode::or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub credentials: ::std::vec::Vec<
-        CreateCredentialRequestCredentialsResponseCredential,
-    >,
+    pub credentials: ::std::vec::Vec<RequestedCredential>,
     /// `publicUri`
     #[serde(
         rename = "publicUri",
@@ -3785,155 +3783,6 @@ pub struct CreateCredentialRequestCredentialsResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub public_uri: ::std::option::Option<::std::string::String>,
-}
-/// The `CreateCredentialRequestCredentialsResponseCredential` object.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateCredentialRequestCredentialsResponseCredential {
-    /// `id`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `requestId`
-    #[serde(
-        rename = "requestId",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub request_id: ::std::option::Option<::std::string::String>,
-    /// `component`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub component: ::std::option::Option<::std::string::String>,
-    /// `type`
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub type_: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `appName`
-    #[serde(
-        rename = "appName",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub app_name: ::std::option::Option<::std::string::String>,
-    /// `appVersion`
-    #[serde(
-        rename = "appVersion",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub app_version: ::std::option::Option<::std::string::String>,
-    /// `nameOverride`
-    #[serde(
-        rename = "nameOverride",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub name_override: ::std::option::Option<::std::string::String>,
-    /// `state`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub state: ::std::option::Option<::std::string::String>,
-    /// `label`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub label: ::std::option::Option<::std::string::String>,
-    /// `description`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// `scope`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient_or_default",
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub scope: ::std::vec::Vec<::std::string::String>,
-    /// `remoteId`
-    #[serde(
-        rename = "remoteId",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub remote_id: ::std::option::Option<::std::string::String>,
-    /// `remoteScope`
-    #[serde(
-        rename = "remoteScope",
-        default,
-        deserialize_with = "::make_decode::lenient_or_default",
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub remote_scope: ::std::vec::Vec<::std::string::String>,
-    /// `tokenId`
-    #[serde(
-        rename = "tokenId",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub token_id: ::std::option::Option<::std::string::String>,
-    /// `declineReason`
-    #[serde(
-        rename = "declineReason",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub decline_reason: ::std::option::Option<::std::string::String>,
-    /// `appModules`
-    #[serde(
-        rename = "appModules",
-        default,
-        deserialize_with = "::make_decode::lenient_or_default",
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub app_modules: ::std::vec::Vec<::std::string::String>,
-    /// `createdAt`
-    #[serde(
-        rename = "createdAt",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// `updatedAt`
-    #[serde(
-        rename = "updatedAt",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub updated_at: ::std::option::Option<::std::string::String>,
 }
 /// The `CreateCredentialRequestCredentialsResponseRequest` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -6034,7 +5883,168 @@ pub struct CredentialRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub make_provider: ::std::option::Option<MakeProvider>,
+    pub make_provider: ::std::option::Option<CredentialRequestUser>,
+}
+/// The `CredentialRequestDetail` object.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CredentialRequestDetail {
+    /// `id`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `organizationId`
+    #[serde(
+        rename = "organizationId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub organization_id: ::std::option::Option<i64>,
+    /// `teamId`
+    #[serde(
+        rename = "teamId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub team_id: ::std::option::Option<i64>,
+    /// `userId`
+    #[serde(
+        rename = "userId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub user_id: ::std::option::Option<i64>,
+    /// `name`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `description`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `externalProviderId`
+    #[serde(
+        rename = "externalProviderId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub external_provider_id: ::std::option::Option<::std::string::String>,
+    /// `makeProviderId`
+    #[serde(
+        rename = "makeProviderId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub make_provider_id: ::std::option::Option<::std::string::String>,
+    /// `createdAt`
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// `updatedAt`
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// `expiresAt`
+    #[serde(
+        rename = "expiresAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expires_at: ::std::option::Option<::std::string::String>,
+    /// `status`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// `shouldSendEmail`
+    #[serde(
+        rename = "shouldSendEmail",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub should_send_email: ::std::option::Option<bool>,
+    /// `emailSentAt`
+    #[serde(
+        rename = "emailSentAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub email_sent_at: ::std::option::Option<::std::string::String>,
+    /// `appNames`
+    #[serde(
+        rename = "appNames",
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub app_names: ::std::vec::Vec<::std::string::String>,
+    /// `makeProvider`
+    #[serde(
+        rename = "makeProvider",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub make_provider: ::std::option::Option<CredentialRequestUser>,
+    /// `user`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user: ::std::option::Option<CredentialRequestUser>,
+    /// `credentials`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub credentials: ::std::vec::Vec<RequestedCredential>,
+}
+/// The `CredentialRequestUser` object.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CredentialRequestUser {
+    /// `id`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<i64>,
+    /// `email`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub email: ::std::option::Option<::std::string::String>,
+    /// `name`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
 }
 /// The `CurrentUserAuthorizationResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -9688,9 +9698,7 @@ pub struct GetCredentialRequestDetailResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub request_detail: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub request_detail: ::std::option::Option<CredentialRequestDetail>,
 }
 /// The `GetCredentialRequestResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -18756,31 +18764,6 @@ pub struct MakeEndpointPublicResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub changed: ::std::option::Option<bool>,
 }
-/// The `MakeProvider` object.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct MakeProvider {
-    /// `id`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub id: ::std::option::Option<i64>,
-    /// `email`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// `name`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub name: ::std::option::Option<::std::string::String>,
-}
 /// The `ManagedOrganization` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ManagedOrganization {
@@ -21425,6 +21408,155 @@ pub struct RequestReviewResponse {
     /// `requested`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested: ::std::option::Option<bool>,
+}
+/// The `RequestedCredential` object.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RequestedCredential {
+    /// `id`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `requestId`
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// `component`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub component: ::std::option::Option<::std::string::String>,
+    /// `type`
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub type_: ::std::option::Option<::std::string::String>,
+    /// `name`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `appName`
+    #[serde(
+        rename = "appName",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub app_name: ::std::option::Option<::std::string::String>,
+    /// `appVersion`
+    #[serde(
+        rename = "appVersion",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub app_version: ::std::option::Option<::std::string::String>,
+    /// `nameOverride`
+    #[serde(
+        rename = "nameOverride",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name_override: ::std::option::Option<::std::string::String>,
+    /// `state`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub state: ::std::option::Option<::std::string::String>,
+    /// `label`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub label: ::std::option::Option<::std::string::String>,
+    /// `description`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `scope`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub scope: ::std::vec::Vec<::std::string::String>,
+    /// `remoteId`
+    #[serde(
+        rename = "remoteId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub remote_id: ::std::option::Option<::std::string::String>,
+    /// `remoteScope`
+    #[serde(
+        rename = "remoteScope",
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub remote_scope: ::std::vec::Vec<::std::string::String>,
+    /// `tokenId`
+    #[serde(
+        rename = "tokenId",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub token_id: ::std::option::Option<::std::string::String>,
+    /// `declineReason`
+    #[serde(
+        rename = "declineReason",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub decline_reason: ::std::option::Option<::std::string::String>,
+    /// `appModules`
+    #[serde(
+        rename = "appModules",
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub app_modules: ::std::vec::Vec<::std::string::String>,
+    /// `createdAt`
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// `updatedAt`
+    #[serde(
+        rename = "updatedAt",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub updated_at: ::std::option::Option<::std::string::String>,
 }
 /// The `ResetLostPasswordBody` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -147,13 +147,14 @@ pub fn json_blocks(text: &str) -> Vec<JsonBlock> {
 /// errors, a JSON pointer for documents that are JSON but not valid OpenAPI 3.0).
 pub fn parse_document(text: &str, yaml: bool, block: &Location) -> Result<OpenAPI, Diagnostics> {
     let value: serde_json::Value = if yaml {
-        serde_yaml::from_str(text).map_err(|e| {
+        super::yaml::to_json(text).map_err(|e| {
             let mut loc = block.clone();
-            if let Some(l) = e.location() {
-                loc.line = l.line();
-                loc.col = Some(l.column());
+            if let Some((line, col)) = e.at {
+                // As for JSON below: a fenced block's content starts on the line after the fence.
+                loc.line = if block.line == 1 && text_is_whole_file(block) { line } else { block.line + line };
+                loc.col = Some(col.max(1));
             }
-            Diagnostic::at(&loc, format!("invalid YAML: {e}"))
+            Diagnostic::at(&loc, format!("invalid YAML: {}", e.message))
         })?
     } else {
         serde_json::from_str(text).map_err(|e| {

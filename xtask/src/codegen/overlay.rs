@@ -64,9 +64,9 @@ pub fn parse(file: &SourceFile) -> Result<Overlay, Diagnostics> {
             Diagnostic::at(&Location { col: Some(e.column().max(1)), ..at(e.line().max(1)) }, format!("invalid JSON: {msg}"))
         })?
     } else {
-        serde_yaml::from_str(text).map_err(|e| {
-            let loc = e.location().map_or_else(|| at(1), |l| Location { col: Some(l.column()), ..at(l.line()) });
-            Diagnostic::at(&loc, format!("invalid YAML: {e}"))
+        super::yaml::to_json(text).map_err(|e| {
+            let loc = e.at.map_or_else(|| at(1), |(line, col)| Location { col: Some(col), ..at(line) });
+            Diagnostic::at(&loc, format!("invalid YAML: {}", e.message))
         })?
     };
     let mut diags = Diagnostics::default();
