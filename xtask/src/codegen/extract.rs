@@ -515,4 +515,17 @@ mod tests {
         let bad = SourceFile { path: "api.json".into(), bytes: b"{\n  \"openapi\": }".to_vec() };
         assert!(extract_file(&bad).unwrap_err().0[0].to_string().starts_with("api.json:2:"));
     }
+
+    #[test]
+    fn yaml_merge_keys_are_applied_and_yaml_errors_located() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: &ok\n          description: fine\n          content: {text/plain: {schema: {type: string}}}\n  /b:\n    get:\n      responses:\n        200:\n          <<: *ok\n          description: also fine\n";
+        let y = SourceFile { path: "api.yaml".into(), bytes: text.as_bytes().to_vec() };
+        let docs = extract_file(&y).unwrap();
+        let json = serde_json::to_value(&docs[0].doc).unwrap();
+        let ok = &json["paths"]["/b"]["get"]["responses"]["200"];
+        assert_eq!((&ok["description"], &ok["content"]["text/plain"]["schema"]["type"]), (&serde_json::json!("also fine"), &serde_json::json!("string")), "{ok}");
+        let bad = SourceFile { path: "api.yaml".into(), bytes: b"openapi: 3.0.3\ninfo: [1, 2\n".to_vec() };
+        let err = extract_file(&bad).unwrap_err().0[0].to_string();
+        assert!(err.starts_with("api.yaml:") && err.contains("invalid YAML"), "{err}");
+    }
 }
