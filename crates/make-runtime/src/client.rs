@@ -86,6 +86,8 @@ pub(crate) struct Inner {
     pub(crate) scopes: Option<BTreeSet<String>>,
     pub(crate) retry: RetryPolicy,
     pub(crate) limiter: Option<Limiter>,
+    /// Total time for one attempt whose body is read whole (`ClientBuilder::timeout`).
+    pub(crate) timeout: Option<Duration>,
 }
 
 impl Client {
@@ -257,6 +259,10 @@ impl<C> ClientBuilder<C> {
 
     /// Total time allowed for one attempt, from connecting to the end of the
     /// body (default 60 s).
+    ///
+    /// A streamed response (`send_stream`, such as an AI agent's run events) may last as long
+    /// as the server keeps sending: for it, this is the longest wait for the response headers
+    /// and then for each next chunk, not a limit on the whole stream.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -357,8 +363,10 @@ impl<C> ClientBuilder<C> {
             .default_headers(headers)
             .gzip(true)
             .https_only(!self.allow_insecure_http);
+        // The total timeout is set per attempt (see `RequestBuilder::build_attempt`), since a
+        // stream must not have one; every read, a stream's included, waits at most as long.
         if let Some(t) = self.timeout {
-            http = http.timeout(t);
+            http = http.read_timeout(t);
         }
         if let Some(t) = self.connect_timeout {
             http = http.connect_timeout(t);
@@ -381,6 +389,7 @@ impl<C> ClientBuilder<C> {
                 scopes: self.scopes,
                 retry: self.retry,
                 limiter,
+                timeout: self.timeout,
             }),
             auth,
         })

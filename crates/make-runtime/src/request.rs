@@ -406,11 +406,15 @@ impl RequestBuilder {
         let op = self.op.name;
         let raw = self.execute(Take::Stream).await?;
         Ok(match raw.unread {
-            Some(response) => Box::pin(
-                response
-                    .bytes_stream()
-                    .map(move |chunk| chunk.map_err(|e| classify(e).1.with_operation(op))),
-            ),
+            // A body that failed (broke off, or waited too long for a chunk) ends with that one
+            // error: the transport's own stream may go on answering every poll with it.
+            Some(response) => Box::pin(response.bytes_stream().scan(false, move |failed, chunk| {
+                if *failed {
+                    return std::future::ready(None);
+                }
+                *failed = chunk.is_err();
+                std::future::ready(Some(chunk.map_err(|e| classify(e).1.with_operation(op))))
+            })),
             // Only an error response is read whole, and that never gets here; a body that was
             // read anyway is still the body.
             None => Box::pin(futures::stream::once(std::future::ready(Ok(raw.body)))),
@@ -568,7 +572,7 @@ impl RequestBuilder {
             if let Some(limiter) = &inner.limiter {
                 limiter.acquire().await;
             }
-            let request = self.build_attempt(&url);
+            let request = self.build_attempt(&url, take);
             let mut extensions = self.auth_extensions();
             let outcome =
                 attempt_once(inner.http.execute_with_extensions(request, &mut extensions), take)
@@ -633,8 +637,11 @@ impl RequestBuilder {
         extensions
     }
 
-    fn build_attempt(&mut self, url: &Url) -> reqwest::Request {
+    fn build_attempt(&mut self, url: &Url, take: Take) -> reqwest::Request {
         let mut request = reqwest::Request::new(self.op.method.clone(), url.clone());
+        if take == Take::Whole {
+            *request.timeout_mut() = self.client.inner.timeout;
+        }
         *request.headers_mut() = self.headers.clone();
         let (body, content_type) = match &mut self.body {
             Body::Empty => (None, None),

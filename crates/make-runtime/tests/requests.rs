@@ -398,3 +398,81 @@ async fn an_empty_200_decodes_as_null_or_as_an_empty_object() {
     let err = c.request(&GET_CONNECTION).path_param("connectionId", 1).send_json::<NeedsId>().await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err}");
 }
+
+/// A one-connection HTTP server that answers with a chunked `text/event-stream` body: each
+/// `(delay_ms, data)` chunk is written after its delay; then the body ends, unless `stall_ms`
+/// is set, in which case the server goes quiet that long first.
+async fn chunked_server(chunks: Vec<(u64, &'static str)>, stall_ms: Option<u64>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = vec![0u8; 4096];
+        let _ = socket.read(&mut head).await;
+        let start = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+        socket.write_all(start.as_bytes()).await.unwrap();
+        for (delay, data) in chunks {
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+            let chunk = format!("{:x}\r\n{data}\r\n", data.len());
+            if socket.write_all(chunk.as_bytes()).await.is_err() {
+                return;
+            }
+        }
+        if let Some(stall) = stall_ms {
+            tokio::time::sleep(std::time::Duration::from_millis(stall)).await;
+        }
+        let _ = socket.write_all(b"0\r\n\r\n").await;
+    });
+    url
+}
+
+fn streaming_client(url: &str, timeout_ms: u64) -> Client {
+    ClientBuilder::<Client>::new("secret-token", &TEST_API)
+        .base_url(url)
+        .allow_insecure_http()
+        .timeout(std::time::Duration::from_millis(timeout_ms))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_stream_outlives_the_timeout_while_chunks_keep_coming() {
+    // Ten chunks 60 ms apart: 600 ms in all, twice the 300 ms timeout, never 300 ms apart.
+    let chunks = (0..10).map(|_| (60, "data: tick\n\n")).collect();
+    let url = chunked_server(chunks, None).await;
+    let stream = streaming_client(&url, 300).request(&CREATE_CONNECTION).send_stream().await;
+    let body = make_runtime::read_stream(stream).await.unwrap();
+    assert_eq!(body.len(), 10 * "data: tick\n\n".len());
+}
+
+#[tokio::test]
+async fn a_stalled_stream_yields_one_timeout_and_ends() {
+    use futures::StreamExt;
+    let url = chunked_server(vec![(0, "data: first\n\n")], Some(2_000)).await;
+    let mut stream = streaming_client(&url, 200).request(&CREATE_CONNECTION).send_stream().await.unwrap();
+    let mut items = Vec::new();
+    while let Some(item) = stream.next().await {
+        items.push(item);
+        assert!(items.len() < 10, "the stream goes on after its error: {items:?}");
+    }
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(&items[0].as_ref().unwrap()[..], b"data: first\n\n");
+    assert!(matches!(items[1], Err(Error::Timeout { .. })), "{:?}", items[1]);
+}
+
+#[tokio::test]
+async fn a_whole_body_still_has_the_total_timeout() {
+    // The same chunks read whole: the 300 ms total is over before the 600 ms body is.
+    let chunks = (0..10).map(|_| (60, "data: tick\n\n")).collect();
+    let url = chunked_server(chunks, None).await;
+    let client = ClientBuilder::<Client>::new("secret-token", &TEST_API)
+        .base_url(&url)
+        .allow_insecure_http()
+        .timeout(std::time::Duration::from_millis(300))
+        .retry_policy(make_runtime::RetryPolicy::default().max_attempts(1))
+        .build()
+        .unwrap();
+    let err = client.request(&CREATE_CONNECTION).send_bytes().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err}");
+}
