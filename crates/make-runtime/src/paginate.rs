@@ -6,8 +6,10 @@
 //! echo), and [`SortDir`] is the `pg[sortDir]` value. Lists that also page by key (`pg[last]`,
 //! Make's logs) are walked by [`paginate_cursor`] instead.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::hash::{DefaultHasher, Hasher};
 
 use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -101,9 +103,11 @@ struct OffsetWalk<T> {
     offset: u64,
     /// The `pg[limit]` every request asks for.
     page_size: u64,
-    /// The items of the previous page, to recognise a server that answers every offset with
-    /// the same page.
-    previous: Option<Vec<T>>,
+    /// A fingerprint of every page so far whose items are not all alike, with the offset it
+    /// was asked for: a server that answers a new offset with a page it already sent (the same
+    /// page every time, or two pages in turn) does not honour `pg[offset]`.
+    seen: HashMap<u64, u64>,
+    items: std::marker::PhantomData<fn() -> T>,
 }
 
 /// What to do after one page.
@@ -114,7 +118,7 @@ enum Next {
     End,
 }
 
-impl<T: PartialEq + Clone> OffsetWalk<T> {
+impl<T: PartialEq + Serialize> OffsetWalk<T> {
     /// Checks a fetched page against the request, and decides whether another page follows.
     ///
     /// The walk ends on an empty page, or on a page shorter than the page size the server
@@ -123,9 +127,9 @@ impl<T: PartialEq + Clone> OffsetWalk<T> {
     /// have capped it without saying so): the walk then ends on the first empty page, one
     /// request later. A server that does not honour `pg[offset]` makes the walk fail instead of
     /// yielding the same items again and again: it echoes another offset than the one asked
-    /// for, or, when it echoes none, answers with the same items as for the previous offset.
-    /// That comparison is skipped when the previous page's items are all alike (partial
-    /// objects selected with `cols[]`, such as only `teamId`, can repeat legitimately).
+    /// for, or answers with the very items of a page it sent for an earlier offset (whatever
+    /// offset it echoes). That comparison is skipped for a page whose items are all alike:
+    /// partial objects selected with `cols[]`, such as only `teamId`, can repeat legitimately.
     fn advance(&mut self, page: &Page<T>) -> Result<Next, Error> {
         let requested = self.offset;
         if let Some(echoed) = page.offset {
@@ -139,14 +143,15 @@ impl<T: PartialEq + Clone> OffsetWalk<T> {
         if len == 0 {
             return Ok(Next::End);
         }
-        let repeated = page.offset.is_none()
-            && self.previous.as_deref().is_some_and(|previous| {
-                previous.windows(2).any(|w| w[0] != w[1]) && previous == page.items.as_slice()
-            });
-        if repeated {
-            return Err(self.offset_ignored(format!(
-                "the page at pg[offset]={requested} holds the same {len} items as the page before it"
-            )));
+        if page.items.windows(2).any(|w| w[0] != w[1]) {
+            if let Some(fingerprint) = fingerprint(&page.items) {
+                if let Some(earlier) = self.seen.insert(fingerprint, requested) {
+                    return Err(self.offset_ignored(format!(
+                        "the page at pg[offset]={requested} holds the same {len} items as the page at \
+                         pg[offset]={earlier}"
+                    )));
+                }
+            }
         }
         if self.page_size == 0 {
             return Ok(Next::End);
@@ -157,7 +162,6 @@ impl<T: PartialEq + Clone> OffsetWalk<T> {
             }
         }
         self.offset = requested.saturating_add(len);
-        self.previous = Some(page.items.clone());
         Ok(Next::Fetch)
     }
 
@@ -172,6 +176,27 @@ impl<T: PartialEq + Clone> OffsetWalk<T> {
     }
 }
 
+/// A 64-bit hash of the items' JSON: equal pages give equal fingerprints, and two different
+/// pages the same one with a chance of one in 2^64. `None` if an item does not serialize.
+fn fingerprint<T: Serialize>(items: &[T]) -> Option<u64> {
+    struct Feed(DefaultHasher);
+    impl std::io::Write for Feed {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut feed = Feed(DefaultHasher::new());
+    for item in items {
+        serde_json::to_writer(&mut feed, item).ok()?;
+        feed.0.write_u8(b'\n');
+    }
+    Some(feed.0.finish())
+}
+
 /// Walks the pages of an offset-paginated list, from `offset` on, asking for `page_size`
 /// items per page, and yields every item in order.
 ///
@@ -183,7 +208,8 @@ impl<T: PartialEq + Clone> OffsetWalk<T> {
 /// - after a page shorter than the page size the server applied, as echoed in `pg.limit`
 ///   (a short page without that echo is followed by one more request);
 /// - with [`Error::Pagination`] when the server ignores `pg[offset]` (it echoes another offset,
-///   or repeats the previous page): the items already yielded stay valid, no item is repeated;
+///   or sends a page it already sent for an earlier offset): the items already yielded stay
+///   valid, no item is repeated;
 /// - with the first error `fetch` returns, yielded once.
 ///
 /// A `page_size` of 0 fetches a single page. `operation` names the list in errors.
@@ -197,13 +223,14 @@ where
     F: FnMut(u64, u64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<P, Error>> + Send + 'static,
     P: Into<Page<T>>,
-    T: PartialEq + Clone + Send + 'static,
+    T: PartialEq + Serialize + Send + 'static,
 {
     let walk = OffsetWalk {
         operation,
         offset,
         page_size,
-        previous: None,
+        seen: HashMap::new(),
+        items: std::marker::PhantomData,
     };
     futures::stream::unfold(Some((fetch, walk)), move |state| async move {
         let (mut fetch, mut walk) = state?;
@@ -295,7 +322,8 @@ mod tests {
             operation: "test.list",
             offset: 0,
             page_size,
-            previous: None,
+            seen: HashMap::new(),
+            items: std::marker::PhantomData,
         }
     }
 
@@ -333,15 +361,28 @@ mod tests {
         let mut w = walk(2);
         assert!(matches!(w.advance(&Page::new(vec![1, 2])), Ok(Next::Fetch)));
         let err = w.advance(&Page::new(vec![1, 2])).err().unwrap();
-        assert!(err.to_string().contains("same 2 items"), "{err}");
-        // Pages of identical partial objects may repeat; an honoured echo is trusted.
+        assert!(err.to_string().contains("same 2 items as the page at pg[offset]=0"), "{err}");
+        // Pages of identical partial objects may repeat.
         let mut w = walk(2);
         assert!(matches!(w.advance(&Page::new(vec![7, 7])), Ok(Next::Fetch)));
         assert!(matches!(w.advance(&Page::new(vec![7, 7])), Ok(Next::Fetch)));
+        // An echo of the offset asked for does not make the same page a new one (Make builds
+        // `pg` from the request, so a server ignoring the offset echoes it all the same).
         let mut w = walk(2);
         let at = |o: i64| Page::new(vec![1, 2]).echoed_offset(Some(o));
         assert!(matches!(w.advance(&at(0)), Ok(Next::Fetch)));
-        assert!(matches!(w.advance(&at(2)), Ok(Next::Fetch)));
+        assert!(w.advance(&at(2)).is_err());
+        // Two pages in turn: the third is the first again.
+        let mut w = walk(2);
+        assert!(matches!(w.advance(&Page::new(vec![1, 2])), Ok(Next::Fetch)));
+        assert!(matches!(w.advance(&Page::new(vec![3, 4])), Ok(Next::Fetch)));
+        let err = w.advance(&Page::new(vec![1, 2])).err().unwrap();
+        assert!(err.to_string().contains("pg[offset]=4 holds the same 2 items as the page at pg[offset]=0"), "{err}");
+        // Distinct pages go on.
+        let mut w = walk(2);
+        for page in [vec![1, 2], vec![2, 1], vec![3, 4], vec![4, 3]] {
+            assert!(matches!(w.advance(&Page::new(page)), Ok(Next::Fetch)));
+        }
     }
 
     #[test]

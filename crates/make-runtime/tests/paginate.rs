@@ -31,7 +31,7 @@ fn number(v: &Option<serde_json::Value>) -> Option<u64> {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 struct Conn {
     id: u64,
 }
