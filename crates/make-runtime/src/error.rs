@@ -2,7 +2,7 @@
 //!
 //! Every failure of a call is an [`Error`]; the variants say whether the
 //! request was never sent ([`Error::MissingScope`], [`Error::InvalidRequest`],
-//! [`Error::Config`]), could not reach Make ([`Error::Timeout`],
+//! [`Error::Config`]), failed on the way to or from Make ([`Error::Timeout`],
 //! [`Error::Transport`]), was refused by Make with its JSON error body
 //! ([`Error::Api`], carrying an [`ApiError`] and its [`ErrorCode`]), was
 //! answered with some other non-2xx body ([`Error::Status`]), or succeeded
@@ -63,8 +63,10 @@ pub enum Error {
     },
 
     /// The request failed below HTTP (connection refused, TLS, DNS, a
-    /// middleware error...), after any retries the policy allowed.
-    #[error("{operation}: could not reach the Make API: {}", chain(.source.as_ref()))]
+    /// middleware error, a response body that broke off...), after any
+    /// retries the policy allowed. A POST or PATCH that failed this way after
+    /// it was sent may have been carried out.
+    #[error("{operation}: the connection to the Make API failed: {}", chain(.source.as_ref()))]
     Transport {
         /// The operation name.
         operation: &'static str,

@@ -378,6 +378,36 @@ impl RequestBuilder {
         decode_json(op, &raw)
     }
 
+    /// Sends the request for one page of a list and decodes it like
+    /// [`send_json`](Self::send_json), after checking that the body is a JSON object that holds
+    /// the list, under the name `list` (`null` counts: it is an empty list). Any other 2xx body
+    /// (empty, `[]`, Make's error object, an object with other keys) is an [`Error::Decode`]:
+    /// read as a page, it would decode as an empty one, and a walk through the pages would end
+    /// there, dropping the rest of the list without a word.
+    pub async fn send_page<T: DeserializeOwned>(mut self, list: &'static str) -> Result<T, Error> {
+        if !self.headers.contains_key(ACCEPT) {
+            self.headers
+                .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        }
+        let op = self.op.name;
+        let raw = self.execute(Take::Whole).await?;
+        let blank = raw.body.iter().all(u8::is_ascii_whitespace);
+        // Not JSON at all: `decode_json` says where it breaks.
+        if blank || has_member(&raw.body, list) == Some(false) {
+            return Err(Error::Decode {
+                operation: op,
+                status: raw.status,
+                path: ".".into(),
+                message: format!(
+                    "expected a page of the list: a JSON object with `{list}`; an empty body or another \
+                     object would read as an empty page and end the list early"
+                ),
+                body_start: body_start(&raw.body),
+            });
+        }
+        decode_json(op, &raw)
+    }
+
     /// Sends the request and returns the 2xx body as text.
     pub async fn send_text(self) -> Result<String, Error> {
         let op = self.op.name;
@@ -802,6 +832,53 @@ pub(crate) fn response_error(
             body_start: body_start(body),
         },
     }
+}
+
+/// Whether `body`, valid JSON, is an object with a member named `name` (values are skipped
+/// unread); `None` when it is not JSON at all.
+fn has_member(body: &[u8], name: &str) -> Option<bool> {
+    use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+    struct Probe<'n>(&'n str);
+    impl<'de> Visitor<'de> for Probe<'_> {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            let mut found = false;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                found |= key == self.0;
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(found)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(false)
+        }
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+    }
+    use serde::Deserializer as _;
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let found = de.deserialize_any(Probe(name)).and_then(|found| de.end().map(|()| found));
+    found.ok()
 }
 
 pub(crate) fn decode_json<T: DeserializeOwned>(operation: &'static str, raw: &Raw) -> Result<T, Error> {

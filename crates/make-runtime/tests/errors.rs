@@ -238,7 +238,7 @@ async fn connection_refused_is_transport_error() {
     );
     assert!(
         err.to_string()
-            .starts_with("connections.list: could not reach the Make API"),
+            .starts_with("connections.list: the connection to the Make API failed"),
         "{err}"
     );
     assert!(std::error::Error::source(&err).is_some());

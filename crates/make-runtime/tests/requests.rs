@@ -476,3 +476,44 @@ async fn a_whole_body_still_has_the_total_timeout() {
     let err = client.request(&CREATE_CONNECTION).send_bytes().await.unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err}");
 }
+
+#[tokio::test]
+async fn a_page_must_hold_its_list() {
+    #[derive(Debug, serde::Deserialize)]
+    struct Listing {
+        // `null` is no items, as in the generated models.
+        #[serde(default)]
+        connections: Option<Vec<Value>>,
+    }
+    let server = MockServer::start().await;
+    let c = client(&server);
+    let json_body = |body: &str| ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "application/json");
+    for (body, holds) in [
+        (r#"{"connections": [{"id": 1}], "pg": {"offset": 0}}"#, Some(1)),
+        (r#"{"pg": {"offset": 4}, "connections": []}"#, Some(0)),
+        (r#"{"connections": null}"#, Some(0)),
+        ("", None),
+        ("  \n", None),
+        ("[]", None),
+        (r#"{"message": "Access denied", "code": "SC403"}"#, None),
+        (r#"{"appConnections": [{"id": 1}]}"#, None),
+        (r#"{"nested": {"connections": []}}"#, None),
+    ] {
+        server.reset().await;
+        Mock::given(method("GET")).respond_with(json_body(body)).mount(&server).await;
+        let page = c.request(&LIST_CONNECTIONS).send_page::<Listing>("connections").await;
+        match (holds, page) {
+            (Some(n), Ok(page)) => assert_eq!(page.connections.map_or(0, |c| c.len()), n, "{body}"),
+            (None, Err(Error::Decode { message, .. })) => assert!(message.contains("`connections`"), "{body}: {message}"),
+            (want, got) => panic!("{body:?}: expected {want:?} items, got {got:?}"),
+        }
+        // The same body through `send_json` is read as documented (an empty body as `{}`).
+        let plain = c.request(&LIST_CONNECTIONS).send_json::<Listing>().await;
+        assert!(plain.is_ok() || body.starts_with('['), "{body}: {plain:?}");
+    }
+    // Broken JSON is reported where it breaks, as by `send_json`.
+    server.reset().await;
+    Mock::given(method("GET")).respond_with(json_body(r#"{"connections": [{"id": 1}, {"id"#)).mount(&server).await;
+    let err = c.request(&LIST_CONNECTIONS).send_page::<Listing>("connections").await.unwrap_err();
+    assert!(matches!(&err, Error::Decode { path, .. } if path.starts_with("connections")), "{err}");
+}

@@ -171,7 +171,7 @@ impl DownloadFile {
         self.client = self.client.with_credentials(credentials);
         self
     }
-    /// Sends `GET /files/{id}` and decodes the response.
+    /// Sends `GET /files/{id}` and returns the response body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<::make_runtime::Bytes, ::make_runtime::Error> {
@@ -204,7 +204,7 @@ impl DeleteFile {
         self.client = self.client.with_credentials(credentials);
         self
     }
-    /// Sends `DELETE /files/{id}` and decodes the response.
+    /// Sends `DELETE /files/{id}` and checks the response status.
     pub async fn send(self) -> ::std::result::Result<(), ::make_runtime::Error> {
         let mut request = self.client.request(&DELETE_FILE);
         request = request.path_param("id", &self.id);

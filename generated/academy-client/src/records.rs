@@ -284,7 +284,7 @@ impl DeleteRecord {
         self.client = self.client.with_credentials(credentials);
         self
     }
-    /// Sends `DELETE /{recordType}/{id}` and decodes the response.
+    /// Sends `DELETE /{recordType}/{id}` and checks the response status.
     pub async fn send(self) -> ::std::result::Result<(), ::make_runtime::Error> {
         let mut request = self.client.request(&DELETE_RECORD);
         request = request.path_param("recordType", &self.record_type);

@@ -124,7 +124,7 @@ impl DetachWebhook {
         self.client = self.client.with_credentials(credentials);
         self
     }
-    /// Sends `DELETE /webhooks/{id}` and decodes the response.
+    /// Sends `DELETE /webhooks/{id}` and checks the response status.
     pub async fn send(self) -> ::std::result::Result<(), ::make_runtime::Error> {
         let mut request = self.client.request(&DETACH_WEBHOOK);
         request = request.path_param("id", &self.id);

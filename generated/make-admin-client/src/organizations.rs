@@ -392,6 +392,11 @@ impl ListOrganizations {
         crate::models::ListOrganizationsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListOrganizationsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_ORGANIZATIONS);
         if let ::std::option::Option::Some(value) = &self.id {
             request = request.query("id", value);
@@ -417,7 +422,7 @@ impl ListOrganizations {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListOrganizationsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /admin/organizations` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -445,7 +450,12 @@ impl ListOrganizations {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListOrganizationsResponse,
+                        >("organizations")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.organizations)
@@ -647,6 +657,11 @@ impl GetBillingAuditLogs {
         crate::models::GetBillingAuditLogsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::GetBillingAuditLogsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&GET_BILLING_AUDIT_LOGS);
         request = request.path_param("organizationId", self.organization_id);
         if let ::std::option::Option::Some(value) = &self.type_ {
@@ -667,7 +682,7 @@ impl GetBillingAuditLogs {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::GetBillingAuditLogsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /admin/organizations/{organizationId}/billing-audit-logs` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -692,7 +707,12 @@ impl GetBillingAuditLogs {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::GetBillingAuditLogsResponse,
+                        >("billingLogs")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.billing_logs)

@@ -250,6 +250,11 @@ impl ListInstallationHistory {
         crate::models::ListInstallationHistoryResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListInstallationHistoryResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_INSTALLATION_HISTORY);
         request = request.path_param("app", &self.app);
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -267,7 +272,7 @@ impl ListInstallationHistory {
         if let ::std::option::Option::Some(value) = &self.return_total_count {
             request = request.query("pg[returnTotalCount]", value);
         }
-        request.send_json::<crate::models::ListInstallationHistoryResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /admin/apps/{app}/installation-history` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -295,7 +300,12 @@ impl ListInstallationHistory {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListInstallationHistoryResponse,
+                        >("installationHistory")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.installation_history)

@@ -200,6 +200,11 @@ impl ListTeams {
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::ListTeamsResponse, ::make_runtime::Error> {
+        let request = self.request();
+        request.send_json::<crate::models::ListTeamsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_TEAMS);
         request = request.query("organizationId", self.organization_id);
         if let ::std::option::Option::Some(value) = &self.external_id {
@@ -217,7 +222,7 @@ impl ListTeams {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListTeamsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /admin/teams` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -242,7 +247,10 @@ impl ListTeams {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<crate::models::ListTeamsResponse>("teams")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.teams)

@@ -528,6 +528,11 @@ impl GetUserDetail {
         crate::models::GetUserDetailResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::GetUserDetailResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&GET_USER_DETAIL);
         if let ::std::option::Option::Some(value) = &self.id {
             request = request.query("id", value);
@@ -553,7 +558,7 @@ impl GetUserDetail {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::GetUserDetailResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /admin/users-detail` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -581,7 +586,10 @@ impl GetUserDetail {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<crate::models::GetUserDetailResponse>("users")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.users)
@@ -723,6 +731,11 @@ impl ListUsers {
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::ListUsersResponse, ::make_runtime::Error> {
+        let request = self.request();
+        request.send_json::<crate::models::ListUsersResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_USERS);
         if let ::std::option::Option::Some(value) = &self.organization_id {
             request = request.query("organizationId", value);
@@ -760,7 +773,7 @@ impl ListUsers {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListUsersResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /admin/users` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -788,7 +801,10 @@ impl ListUsers {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<crate::models::ListUsersResponse>("users")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.users)
@@ -1426,6 +1442,11 @@ impl GetAffiliateCommissionsUser {
         crate::models::GetAffiliateCommissionsUserResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::GetAffiliateCommissionsUserResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&GET_AFFILIATE_COMMISSIONS_USER);
         request = request.path_param("userId", self.user_id);
         if let ::std::option::Option::Some(value) = &self.status_id {
@@ -1449,7 +1470,7 @@ impl GetAffiliateCommissionsUser {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::GetAffiliateCommissionsUserResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /admin/users/{userId}/affiliate/commissions` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -1474,7 +1495,12 @@ impl GetAffiliateCommissionsUser {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::GetAffiliateCommissionsUserResponse,
+                        >("commisions")
+                        .await?;
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.commisions),
                     )

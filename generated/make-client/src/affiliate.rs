@@ -308,6 +308,11 @@ impl GetCommissions {
         crate::models::GetCommissionsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::GetCommissionsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&GET_COMMISSIONS);
         if let ::std::option::Option::Some(value) = &self.status_id {
             request = request.query("statusId", value);
@@ -330,7 +335,7 @@ impl GetCommissions {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::GetCommissionsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /affiliate/commissions` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -355,7 +360,10 @@ impl GetCommissions {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<crate::models::GetCommissionsResponse>("commisions")
+                        .await?;
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.commisions),
                     )

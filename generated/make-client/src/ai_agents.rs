@@ -486,7 +486,7 @@ impl RunAgentServerSentEventsSseStreaming {
         self.client = self.client.with_credentials(credentials);
         self
     }
-    /// Sends `POST /ai-agents/v1/agents/{agentId}/run/stream` and decodes the response.
+    /// Sends `POST /ai-agents/v1/agents/{agentId}/run/stream` and returns the response body as a stream of chunks, as they arrive (not parsed into events).
     pub async fn send(
         self,
     ) -> ::std::result::Result<::make_runtime::ByteStream, ::make_runtime::Error> {

@@ -182,6 +182,11 @@ impl GetOrganizationAnalytics {
         crate::models::GetOrganizationAnalyticsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::GetOrganizationAnalyticsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&GET_ORGANIZATION_ANALYTICS);
         request = request.path_param("organizationId", self.organization_id);
         if let ::std::option::Option::Some(value) = &self.team_id {
@@ -217,7 +222,7 @@ impl GetOrganizationAnalytics {
         if let ::std::option::Option::Some(value) = &self.return_total_count {
             request = request.query("pg[returnTotalCount]", value);
         }
-        request.send_json::<crate::models::GetOrganizationAnalyticsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /analytics/{organizationId}` once per page, each page asking for the items after the key of the last item received (`pg[last]`), so items that arrive meanwhile at the head of the list neither shift nor repeat what is yielded. It starts after the `last` you set, or at the head of the list; it ends after an empty page or a page shorter than the page size the server applied, and fails with `Error::Pagination` if the server does not honour `pg[last]`.
     ///
@@ -247,7 +252,12 @@ impl GetOrganizationAnalytics {
                 }
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::GetOrganizationAnalyticsResponse,
+                        >("analytics")
+                        .await?;
                     let echo = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::CursorPage::new(response.analytics).echo(echo),

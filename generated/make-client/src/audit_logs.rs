@@ -298,6 +298,11 @@ impl ListOrganizationAuditLogs {
         crate::models::ListOrganizationAuditLogsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListOrganizationAuditLogsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_ORGANIZATION_AUDIT_LOGS);
         request = request.path_param("organizationId", self.organization_id);
         if let ::std::option::Option::Some(value) = &self.team {
@@ -333,7 +338,7 @@ impl ListOrganizationAuditLogs {
         if let ::std::option::Option::Some(value) = &self.return_total_count {
             request = request.query("pg[returnTotalCount]", value);
         }
-        request.send_json::<crate::models::ListOrganizationAuditLogsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /audit-logs/organization/{organizationId}` once per page, each page asking for the items after the key of the last item received (`pg[last]`), so items that arrive meanwhile at the head of the list neither shift nor repeat what is yielded. It starts after the `last` you set, or at the head of the list; it ends after an empty page or a page shorter than the page size the server applied, and fails with `Error::Pagination` if the server does not honour `pg[last]`.
     ///
@@ -363,7 +368,12 @@ impl ListOrganizationAuditLogs {
                 }
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListOrganizationAuditLogsResponse,
+                        >("auditLogs")
+                        .await?;
                     let echo = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::CursorPage::new(response.audit_logs).echo(echo),
@@ -542,6 +552,11 @@ impl ListTeamAuditLogs {
         crate::models::ListTeamAuditLogsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListTeamAuditLogsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_TEAM_AUDIT_LOGS);
         request = request.path_param("teamId", self.team_id);
         if let ::std::option::Option::Some(value) = &self.date_from {
@@ -574,7 +589,7 @@ impl ListTeamAuditLogs {
         if let ::std::option::Option::Some(value) = &self.return_total_count {
             request = request.query("pg[returnTotalCount]", value);
         }
-        request.send_json::<crate::models::ListTeamAuditLogsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /audit-logs/team/{teamId}` once per page, each page asking for the items after the key of the last item received (`pg[last]`), so items that arrive meanwhile at the head of the list neither shift nor repeat what is yielded. It starts after the `last` you set, or at the head of the list; it ends after an empty page or a page shorter than the page size the server applied, and fails with `Error::Pagination` if the server does not honour `pg[last]`.
     ///
@@ -604,7 +619,12 @@ impl ListTeamAuditLogs {
                 }
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListTeamAuditLogsResponse,
+                        >("auditLogs")
+                        .await?;
                     let echo = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::CursorPage::new(response.audit_logs).echo(echo),

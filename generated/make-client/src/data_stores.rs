@@ -283,6 +283,11 @@ impl ListDataStores {
         crate::models::ListDataStoresResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListDataStoresResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_DATA_STORES);
         request = request.query("teamId", self.team_id);
         if let ::std::option::Option::Some(value) = &self.cols {
@@ -300,7 +305,7 @@ impl ListDataStores {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListDataStoresResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /data-stores` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -325,7 +330,10 @@ impl ListDataStores {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<crate::models::ListDataStoresResponse>("dataStores")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.data_stores)

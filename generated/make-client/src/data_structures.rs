@@ -279,6 +279,11 @@ impl ListDataStructures {
         crate::models::ListDataStructuresResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListDataStructuresResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_DATA_STRUCTURES);
         request = request.query("teamId", self.team_id);
         if let ::std::option::Option::Some(value) = &self.cols {
@@ -296,7 +301,7 @@ impl ListDataStructures {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListDataStructuresResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /data-structures` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -321,7 +326,12 @@ impl ListDataStructures {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListDataStructuresResponse,
+                        >("dataStructures")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.data_structures)

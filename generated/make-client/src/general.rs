@@ -55,7 +55,7 @@ impl Ping {
         self.client = self.client.with_credentials(credentials);
         self
     }
-    /// Sends `GET /ping` and decodes the response.
+    /// Sends `GET /ping` and returns the response body as text.
     pub async fn send(
         self,
     ) -> ::std::result::Result<::std::string::String, ::make_runtime::Error> {

@@ -200,6 +200,11 @@ impl ListNotifications {
         crate::models::ListNotificationsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListNotificationsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_NOTIFICATIONS);
         if let ::std::option::Option::Some(value) = &self.unread_only {
             request = request.query("unreadOnly", value);
@@ -219,7 +224,7 @@ impl ListNotifications {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListNotificationsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /notifications` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -244,7 +249,12 @@ impl ListNotifications {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListNotificationsResponse,
+                        >("notifications")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.notifications)

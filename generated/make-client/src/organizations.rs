@@ -712,6 +712,11 @@ impl ListUserOrganizations {
         crate::models::ListUserOrganizationsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListUserOrganizationsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_USER_ORGANIZATIONS);
         if let ::std::option::Option::Some(value) = &self.zone {
             request = request.query("zone", value);
@@ -734,7 +739,7 @@ impl ListUserOrganizations {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListUserOrganizationsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /organizations` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -762,7 +767,12 @@ impl ListUserOrganizations {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListUserOrganizationsResponse,
+                        >("organizations")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.organizations)

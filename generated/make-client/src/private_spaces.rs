@@ -258,6 +258,11 @@ impl ListPrivateSpaces {
         crate::models::ListPrivateSpacesResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListPrivateSpacesResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_PRIVATE_SPACES);
         request = request.query("organizationId", self.organization_id);
         if let ::std::option::Option::Some(value) = &self.external_id {
@@ -278,7 +283,7 @@ impl ListPrivateSpaces {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListPrivateSpacesResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /private-spaces` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -306,7 +311,12 @@ impl ListPrivateSpaces {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListPrivateSpacesResponse,
+                        >("privateSpaces")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.private_spaces)

@@ -834,6 +834,11 @@ impl ListScenarios {
         crate::models::ListScenariosResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListScenariosResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_SCENARIOS);
         if let ::std::option::Option::Some(value) = &self.team_id {
             request = request.query("teamId", value);
@@ -874,7 +879,7 @@ impl ListScenarios {
         if let ::std::option::Option::Some(value) = &self.sort_dir {
             request = request.query("pg[sortDir]", value);
         }
-        request.send_json::<crate::models::ListScenariosResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /scenarios` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -902,7 +907,10 @@ impl ListScenarios {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<crate::models::ListScenariosResponse>("scenarios")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.scenarios)

@@ -1718,7 +1718,7 @@ impl GetAppDocs {
         self.client = self.client.with_credentials(credentials);
         self
     }
-    /// Sends `GET /sdk/apps/{SDK_appName}/{SDK_appVersion}/readme` and decodes the response.
+    /// Sends `GET /sdk/apps/{SDK_appName}/{SDK_appVersion}/readme` and returns the response body as text.
     pub async fn send(
         self,
     ) -> ::std::result::Result<::std::string::String, ::make_runtime::Error> {
@@ -2116,7 +2116,7 @@ impl CommitChanges {
         self.client = self.client.with_credentials(credentials);
         self
     }
-    /// Sends `POST /sdk/apps/{SDK_appName}/{SDK_appVersion}/commit` and decodes the response.
+    /// Sends `POST /sdk/apps/{SDK_appName}/{SDK_appVersion}/commit` and returns the response body as text.
     pub async fn send(
         self,
     ) -> ::std::result::Result<::std::string::String, ::make_runtime::Error> {
@@ -2192,7 +2192,7 @@ impl GetAppLogo {
         self.client = self.client.with_credentials(credentials);
         self
     }
-    /// Sends `GET /sdk/apps/{SDK_appName}/{SDK_appVersion}/icon/{SDK_appIconSize}` and decodes the response.
+    /// Sends `GET /sdk/apps/{SDK_appName}/{SDK_appVersion}/icon/{SDK_appIconSize}` and returns the response body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<::make_runtime::Bytes, ::make_runtime::Error> {

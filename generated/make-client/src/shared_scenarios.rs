@@ -328,6 +328,11 @@ impl ListSharedScenarios {
         crate::models::ListSharedScenariosResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListSharedScenariosResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_SHARED_SCENARIOS);
         if let ::std::option::Option::Some(value) = &self.organization_id {
             request = request.query("organizationId", value);
@@ -362,7 +367,7 @@ impl ListSharedScenarios {
         if let ::std::option::Option::Some(value) = &self.return_total_count {
             request = request.query("pg[returnTotalCount]", value);
         }
-        request.send_json::<crate::models::ListSharedScenariosResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /scenarios-shared` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -390,7 +395,12 @@ impl ListSharedScenarios {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListSharedScenariosResponse,
+                        >("scenariosShared")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.scenarios_shared)

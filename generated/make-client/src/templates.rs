@@ -370,6 +370,11 @@ impl ListTemplates {
         crate::models::ListTemplatesResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListTemplatesResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_TEMPLATES);
         request = request.query("teamId", self.team_id);
         if let ::std::option::Option::Some(value) = &self.public {
@@ -393,7 +398,7 @@ impl ListTemplates {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListTemplatesResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /templates` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -421,7 +426,10 @@ impl ListTemplates {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<crate::models::ListTemplatesResponse>("templates")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.templates)

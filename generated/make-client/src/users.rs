@@ -531,6 +531,11 @@ impl ListUsers {
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::ListUsersResponse, ::make_runtime::Error> {
+        let request = self.request();
+        request.send_json::<crate::models::ListUsersResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_USERS);
         if let ::std::option::Option::Some(value) = &self.organization_id {
             request = request.query("organizationId", value);
@@ -574,7 +579,7 @@ impl ListUsers {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListUsersResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /users` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -602,7 +607,10 @@ impl ListUsers {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<crate::models::ListUsersResponse>("users")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.users)

@@ -247,6 +247,8 @@ pub struct Pagination {
     pub offset: String,
     /// Rust name of the response field holding the page's items.
     pub items_field: String,
+    /// Its JSON name: a page whose body lacks it is an error, not an empty last page.
+    pub items_wire: String,
     /// Whether that field is optional in the response type.
     pub items_optional: bool,
     /// Type of one item.

@@ -1773,6 +1773,7 @@ fn pagination(params: &[ir::Param], response: &ir::Response, types: &[ir::TypeDe
         limit: limit.rust_name.clone(),
         offset: offset.rust_name.clone(),
         items_field: items.rust_name.clone(),
+        items_wire: items.wire.clone(),
         items_optional: items.is_option(),
         item: (**item).clone(),
         echo: page_echo(fields, types),

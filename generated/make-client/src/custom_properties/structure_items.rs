@@ -234,6 +234,13 @@ impl ListCustomPropertyStructureItems {
         crate::models::ListCustomPropertyStructureItemsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request
+            .send_json::<crate::models::ListCustomPropertyStructureItemsResponse>()
+            .await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_CUSTOM_PROPERTY_STRUCTURE_ITEMS);
         request = request
             .path_param("customPropertyStructureId", self.custom_property_structure_id);
@@ -253,8 +260,6 @@ impl ListCustomPropertyStructureItems {
             request = request.query("pg[limit]", value);
         }
         request
-            .send_json::<crate::models::ListCustomPropertyStructureItemsResponse>()
-            .await
     }
     /// Every item of every page, in order: sends `GET /custom-property-structures/{customPropertyStructureId}/custom-property-structure-items` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -282,7 +287,12 @@ impl ListCustomPropertyStructureItems {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListCustomPropertyStructureItemsResponse,
+                        >("customPropertyStructureItems")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(

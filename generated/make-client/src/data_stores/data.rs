@@ -227,6 +227,11 @@ impl ListDataStoreRecords {
         crate::models::ListDataStoreRecordsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListDataStoreRecordsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_DATA_STORE_RECORDS);
         request = request.path_param("dataStoreId", self.data_store_id);
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -235,7 +240,7 @@ impl ListDataStoreRecords {
         if let ::std::option::Option::Some(value) = &self.offset {
             request = request.query("pg[offset]", value);
         }
-        request.send_json::<crate::models::ListDataStoreRecordsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /data-stores/{dataStoreId}/data` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -260,7 +265,12 @@ impl ListDataStoreRecords {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListDataStoreRecordsResponse,
+                        >("records")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.records)

@@ -217,6 +217,11 @@ impl List {
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::ListResponse, ::make_runtime::Error> {
+        let request = self.request();
+        request.send_json::<crate::models::ListResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST);
         request = request.path_param("deviceId", &self.device_id);
         if let ::std::option::Option::Some(value) = &self.scope {
@@ -234,7 +239,7 @@ impl List {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /devices/{deviceId}/incomings` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -259,7 +264,10 @@ impl List {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<crate::models::ListResponse>("incomings")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.incomings)

@@ -164,6 +164,11 @@ impl GetWebhookLogs {
         crate::models::GetWebhookLogsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::GetWebhookLogsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&GET_WEBHOOK_LOGS);
         request = request.path_param("hookId", self.hook_id);
         if let ::std::option::Option::Some(value) = &self.to {
@@ -184,7 +189,7 @@ impl GetWebhookLogs {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::GetWebhookLogsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /hooks/{hookId}/logs` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -209,7 +214,10 @@ impl GetWebhookLogs {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<crate::models::GetWebhookLogsResponse>("hookLogs")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.hook_logs)

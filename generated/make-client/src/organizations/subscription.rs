@@ -476,6 +476,11 @@ impl GetListPastPayments {
         crate::models::GetListPastPaymentsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::GetListPastPaymentsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&GET_LIST_PAST_PAYMENTS);
         request = request.path_param("organizationId", self.organization_id);
         if let ::std::option::Option::Some(value) = &self.sort_by {
@@ -490,7 +495,7 @@ impl GetListPastPayments {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::GetListPastPaymentsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /organizations/{organizationId}/payments` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -515,7 +520,12 @@ impl GetListPastPayments {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::GetListPastPaymentsResponse,
+                        >("payments")
+                        .await?;
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.payments),
                     )

@@ -512,6 +512,11 @@ impl ListScenarioLogs {
         crate::models::ListScenarioLogsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListScenarioLogsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_SCENARIO_LOGS);
         request = request.path_param("scenarioId", self.scenario_id);
         if let ::std::option::Option::Some(value) = &self.from {
@@ -571,7 +576,7 @@ impl ListScenarioLogs {
         if let ::std::option::Option::Some(value) = &self.sort_dir {
             request = request.query("pg[sortDir]", value);
         }
-        request.send_json::<crate::models::ListScenarioLogsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /scenarios/{scenarioId}/logs` once per page, each page asking for the items after the key of the last item received (`pg[last]`), so items that arrive meanwhile at the head of the list neither shift nor repeat what is yielded. It starts after the `last` you set, or at the head of the list; it ends after an empty page or a page shorter than the page size the server applied, and fails with `Error::Pagination` if the server does not honour `pg[last]`.
     ///
@@ -602,7 +607,12 @@ impl ListScenarioLogs {
                 }
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListScenarioLogsResponse,
+                        >("scenarioLogs")
+                        .await?;
                     let echo = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::CursorPage::new(response.scenario_logs)
@@ -864,6 +874,11 @@ impl ListModuleLogs {
         crate::models::ListModuleLogsResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListModuleLogsResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_MODULE_LOGS);
         request = request.path_param("scenarioId", self.scenario_id);
         request = request.path_param("moduleId", self.module_id);
@@ -885,7 +900,7 @@ impl ListModuleLogs {
         if let ::std::option::Option::Some(value) = &self.sort_dir {
             request = request.query("pg[sortDir]", value);
         }
-        request.send_json::<crate::models::ListModuleLogsResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /scenarios/{scenarioId}/modules/{moduleId}/logs` once per page, each page asking for the items after the key of the last item received (`pg[last]`), so items that arrive meanwhile at the head of the list neither shift nor repeat what is yielded. It starts after the `last` you set, or at the head of the list; it ends after an empty page or a page shorter than the page size the server applied, and fails with `Error::Pagination` if the server does not honour `pg[last]`.
     ///
@@ -916,7 +931,10 @@ impl ListModuleLogs {
                 }
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<crate::models::ListModuleLogsResponse>("moduleLogs")
+                        .await?;
                     let echo = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::CursorPage::new(response.module_logs).echo(echo),

@@ -326,6 +326,11 @@ impl ListAiAgentScenarios {
         crate::models::ListAiAgentScenariosResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListAiAgentScenariosResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_AI_AGENT_SCENARIOS);
         request = request.query("teamId", self.team_id);
         if let ::std::option::Option::Some(value) = &self.offset {
@@ -334,7 +339,7 @@ impl ListAiAgentScenarios {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListAiAgentScenariosResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /scenarios/ai-agents` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -362,7 +367,12 @@ impl ListAiAgentScenarios {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListAiAgentScenariosResponse,
+                        >("scenarios")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.scenarios)

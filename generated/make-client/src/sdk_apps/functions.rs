@@ -493,7 +493,7 @@ impl GetFunctionCode {
         self.client = self.client.with_credentials(credentials);
         self
     }
-    /// Sends `GET /sdk/apps/{SDK_appName}/{SDK_appVersion}/functions/{SDK_functionName}/code` and decodes the response.
+    /// Sends `GET /sdk/apps/{SDK_appName}/{SDK_appVersion}/functions/{SDK_functionName}/code` and returns the response body as text.
     pub async fn send(
         self,
     ) -> ::std::result::Result<::std::string::String, ::make_runtime::Error> {
@@ -571,7 +571,7 @@ impl GetFunctionTest {
         self.client = self.client.with_credentials(credentials);
         self
     }
-    /// Sends `GET /sdk/apps/{SDK_appName}/{SDK_appVersion}/functions/{SDK_functionName}/test` and decodes the response.
+    /// Sends `GET /sdk/apps/{SDK_appName}/{SDK_appVersion}/functions/{SDK_functionName}/test` and returns the response body as text.
     pub async fn send(
         self,
     ) -> ::std::result::Result<::std::string::String, ::make_runtime::Error> {

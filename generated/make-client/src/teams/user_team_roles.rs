@@ -168,6 +168,11 @@ impl ListUserRolesInTeam {
         crate::models::ListUserRolesInTeamResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListUserRolesInTeamResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_USER_ROLES_IN_TEAM);
         request = request.path_param("teamId", self.team_id);
         if let ::std::option::Option::Some(value) = &self.cols {
@@ -185,7 +190,7 @@ impl ListUserRolesInTeam {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListUserRolesInTeamResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /teams/{teamId}/user-team-roles` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -210,7 +215,12 @@ impl ListUserRolesInTeam {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListUserRolesInTeamResponse,
+                        >("userTeamRoles")
+                        .await?;
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.user_team_roles),
                     )

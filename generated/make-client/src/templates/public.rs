@@ -222,6 +222,11 @@ impl ListPublicApprovedTemplates {
         crate::models::ListPublicApprovedTemplatesResponse,
         ::make_runtime::Error,
     > {
+        let request = self.request();
+        request.send_json::<crate::models::ListPublicApprovedTemplatesResponse>().await
+    }
+    /// The request this builder describes, not yet sent.
+    fn request(self) -> ::make_runtime::RequestBuilder {
         let mut request = self.client.request(&LIST_PUBLIC_APPROVED_TEMPLATES);
         if let ::std::option::Option::Some(value) = &self.include_en {
             request = request.query("includeEn", value);
@@ -247,7 +252,7 @@ impl ListPublicApprovedTemplates {
         if let ::std::option::Option::Some(value) = &self.limit {
             request = request.query("pg[limit]", value);
         }
-        request.send_json::<crate::models::ListPublicApprovedTemplatesResponse>().await
+        request
     }
     /// Every item of every page, in order: sends `GET /templates/public` once per page, each page starting where the items received so far end. It ends after an empty page or a page shorter than the page size the server applied (the `pg.limit` it echoes), and fails with `Error::Pagination` if the server does not honour `pg[offset]`.
     ///
@@ -275,7 +280,12 @@ impl ListPublicApprovedTemplates {
                 page.offset = i64::try_from(offset).ok();
                 page.limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page
+                        .request()
+                        .send_page::<
+                            crate::models::ListPublicApprovedTemplatesResponse,
+                        >("templatesPublic")
+                        .await?;
                     let pg = response.pg.as_ref();
                     ::std::result::Result::Ok(
                         ::make_runtime::Page::new(response.templates_public)

@@ -837,16 +837,24 @@ fn builder(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link: &dyn
         });
     }
     let struct_doc = format!("Request builder for [`{}::{}`]: set options, then `.send().await`.", g.rust_name, o.method_name);
-    let send_doc_attrs = docs::attrs(&format!("Sends `{} {}` and decodes the response.", o.http_method, o.path));
+    let outcome = match &o.response.kind {
+        ResponseKind::Json(_) => "decodes the response",
+        ResponseKind::Text => "returns the response body as text",
+        ResponseKind::Bytes => "returns the response body",
+        ResponseKind::Stream => "returns the response body as a stream of chunks, as they arrive (not parsed into events)",
+        ResponseKind::Empty => "checks the response status",
+    };
+    let send_doc_attrs = docs::attrs(&format!("Sends `{} {}` and {outcome}.", o.http_method, o.path));
     let op_doc_attrs = docs::attrs(&format!("`{} {}`", o.http_method, o.path));
     let struct_doc_attrs = docs::attrs(&struct_doc);
     let mutable = (!sends.is_empty()).then(|| quote!(mut));
-    let cursor_stream = o.pagination.as_ref().and_then(|pg| pg.cursor.as_ref().map(|c| cursor_stream(o, pg, c, models, &op_static)));
+    let cursor_stream = o.pagination.as_ref().and_then(|pg| pg.cursor.as_ref().map(|c| cursor_stream(o, pg, c, models, &op_static, &ret)));
     let total = o.pagination.as_ref().and_then(|pg| pg.total.as_ref().map(|t| total_method(o, pg, t)));
     let stream = o.pagination.as_ref().filter(|pg| pg.cursor.is_none()).map(|pg| {
         let limit = ident(&pg.limit);
         let offset = ident(&pg.offset);
         let items = ident(&pg.items_field);
+        let items_wire = &pg.items_wire;
         let item = rust_type(&pg.item, models);
         let take = if pg.items_optional { quote!(response.#items.unwrap_or_default()) } else { quote!(response.#items) };
         // The `pg` echo's limit and offset, as `Option`s, read before the items move out.
@@ -879,7 +887,7 @@ fn builder(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link: &dyn
                     page.#offset = i64::try_from(offset).ok();
                     page.#limit = i64::try_from(limit).ok();
                     async move {
-                        let response = page.send().await?;
+                        let response = page.request().send_page::<#ret>(#items_wire).await?;
                         #read_echo
                         ::std::result::Result::Ok(::make_runtime::Page::new(#take) #set_echo)
                     }
@@ -887,6 +895,34 @@ fn builder(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link: &dyn
             }
         }
     });
+    // A paged list's request is built by a method of its own, which `stream()` sends as a page.
+    let send_and_request = if o.pagination.is_some() {
+        quote! {
+            #send_doc_attrs
+            pub async fn send(self) -> ::std::result::Result<#ret, ::make_runtime::Error> {
+                let request = self.request();
+                #call
+            }
+
+            /// The request this builder describes, not yet sent.
+            fn request(self) -> ::make_runtime::RequestBuilder {
+                let #mutable request = self.client.request(&#op_static);
+                #(#sends)*
+                #primary_accept
+                request
+            }
+        }
+    } else {
+        quote! {
+            #send_doc_attrs
+            pub async fn send(self) -> ::std::result::Result<#ret, ::make_runtime::Error> {
+                let #mutable request = self.client.request(&#op_static);
+                #(#sends)*
+                #primary_accept
+                #call
+            }
+        }
+    };
     quote! {
         #op_doc_attrs
         static #op_static: ::make_runtime::Operation = ::make_runtime::Operation {
@@ -913,13 +949,7 @@ fn builder(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link: &dyn
                 self
             }
 
-            #send_doc_attrs
-            pub async fn send(self) -> ::std::result::Result<#ret, ::make_runtime::Error> {
-                let #mutable request = self.client.request(&#op_static);
-                #(#sends)*
-                #primary_accept
-                #call
-            }
+            #send_and_request
 
             #(#alt_methods)*
 
@@ -944,7 +974,8 @@ fn field_path(root: TokenStream, path: &[(String, bool)]) -> TokenStream {
 }
 
 /// `stream()` for a list that pages by key (`pg[last]`): the runtime's `paginate_cursor`.
-fn cursor_stream(o: &Operation, pg: &Pagination, c: &Cursor, models: &TokenStream, op_static: &syn::Ident) -> TokenStream {
+fn cursor_stream(o: &Operation, pg: &Pagination, c: &Cursor, models: &TokenStream, op_static: &syn::Ident, ret: &TokenStream) -> TokenStream {
+    let items_wire = &pg.items_wire;
     let limit = ident(&pg.limit);
     let offset = ident(&pg.offset);
     let last = ident(&c.last);
@@ -983,7 +1014,7 @@ fn cursor_stream(o: &Operation, pg: &Pagination, c: &Cursor, models: &TokenStrea
                 }
                 page.#limit = i64::try_from(limit).ok();
                 async move {
-                    let response = page.send().await?;
+                    let response = page.request().send_page::<#ret>(#items_wire).await?;
                     let echo = #echo;
                     ::std::result::Result::Ok(::make_runtime::CursorPage::new(#take).echo(echo))
                 }
