@@ -895,7 +895,9 @@ fn builder(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link: &dyn
             }
         }
     });
-    // A paged list's request is built by a method of its own, which `stream()` sends as a page.
+    // A paged list's request is built by a method of its own, which `stream()` sends as a page
+    // (`send_page`: the body must hold the list). `send()` reads the body as documented, where
+    // the list is an optional property like any other.
     let send_and_request = if o.pagination.is_some() {
         quote! {
             #send_doc_attrs
