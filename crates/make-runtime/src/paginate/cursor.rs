@@ -75,6 +75,9 @@ fn key_text(v: &serde_json::Value) -> Option<String> {
 struct KeyWalk {
     operation: &'static str,
     cursor: Option<String>,
+    /// Every key asked for so far: keys only move on in a walk, so a key met again means the
+    /// server answers with pages it already sent (the same one, or a few in turn).
+    asked: std::collections::HashSet<String>,
     sort_by: Option<String>,
     page_size: u64,
 }
@@ -104,7 +107,17 @@ impl KeyWalk {
                 )),
                 false,
             )),
-            Some(next) => Ok(Some(next)),
+            Some(next) if self.asked.contains(&next) => Err((
+                self.error(format!(
+                    "the page after pg[last]={} ends with the key {next}, which an earlier page already ended with; the server does not seem to honour pg[last]",
+                    self.cursor.as_deref().unwrap_or("(none)")
+                )),
+                false,
+            )),
+            Some(next) => {
+                self.asked.insert(next.clone());
+                Ok(Some(next))
+            }
         }
     }
 
@@ -131,7 +144,8 @@ where
     Fut: Future<Output = Result<CursorPage<T>, Error>> + Send + 'static,
     T: Serialize + Send + 'static,
 {
-    let walk = KeyWalk { operation, cursor: start, sort_by, page_size };
+    let asked = start.iter().cloned().collect();
+    let walk = KeyWalk { operation, cursor: start, asked, sort_by, page_size };
     futures::stream::unfold(Some((fetch, walk)), move |state| async move {
         let (mut fetch, mut walk) = state?;
         let page = match fetch(walk.cursor.clone(), walk.page_size).await {
@@ -216,6 +230,25 @@ mod tests {
         // The first page, then the error: the repeated page is not yielded again.
         assert_eq!(results.len(), 3, "{results:?}");
         assert!(matches!(&results[2], Err(Error::Pagination { operation: "t.logs", message }) if message.contains("pg[last]")));
+    }
+
+    #[tokio::test]
+    async fn two_pages_in_turn_end_in_an_error_not_a_loop() {
+        // Pages A, B, A, B... whatever key is asked for: B's end key comes back on the third page.
+        let calls = Arc::new(Mutex::new(0u32));
+        let c = calls.clone();
+        let results: Vec<Result<Log, Error>> = paginate_cursor("t.logs", None, None, 2, move |_, _| {
+            let mut n = c.lock().unwrap();
+            *n += 1;
+            let items = if *n % 2 == 1 { vec![log(9), log(8)] } else { vec![log(7), log(6)] };
+            futures::future::ready(Ok(CursorPage::new(items).echo(Some(&json!({"sortBy": "imtId"})))))
+        })
+        .take(100)
+        .collect()
+        .await;
+        assert_eq!(results.len(), 5, "{results:?}");
+        assert!(matches!(&results[4], Err(Error::Pagination { message, .. }) if message.contains("an earlier page already ended with")), "{:?}", results[4]);
+        assert_eq!(*calls.lock().unwrap(), 3);
     }
 
     #[tokio::test]
