@@ -438,19 +438,20 @@ fn streaming_client(url: &str, timeout_ms: u64) -> Client {
 
 #[tokio::test]
 async fn a_stream_outlives_the_timeout_while_chunks_keep_coming() {
-    // Ten chunks 60 ms apart: 600 ms in all, twice the 300 ms timeout, never 300 ms apart.
-    let chunks = (0..10).map(|_| (60, "data: tick\n\n")).collect();
+    // Fifteen chunks 100 ms apart: 1.5 s in all, longer than the 1 s timeout, but never a
+    // tenth of it between two chunks.
+    let chunks = (0..15).map(|_| (100, "data: tick\n\n")).collect();
     let url = chunked_server(chunks, None).await;
-    let stream = streaming_client(&url, 300).request(&CREATE_CONNECTION).send_stream().await;
+    let stream = streaming_client(&url, 1_000).request(&CREATE_CONNECTION).send_stream().await;
     let body = make_runtime::read_stream(stream).await.unwrap();
-    assert_eq!(body.len(), 10 * "data: tick\n\n".len());
+    assert_eq!(body.len(), 15 * "data: tick\n\n".len());
 }
 
 #[tokio::test]
 async fn a_stalled_stream_yields_one_timeout_and_ends() {
     use futures::StreamExt;
-    let url = chunked_server(vec![(0, "data: first\n\n")], Some(2_000)).await;
-    let mut stream = streaming_client(&url, 200).request(&CREATE_CONNECTION).send_stream().await.unwrap();
+    let url = chunked_server(vec![(0, "data: first\n\n")], Some(3_000)).await;
+    let mut stream = streaming_client(&url, 300).request(&CREATE_CONNECTION).send_stream().await.unwrap();
     let mut items = Vec::new();
     while let Some(item) = stream.next().await {
         items.push(item);
@@ -463,13 +464,13 @@ async fn a_stalled_stream_yields_one_timeout_and_ends() {
 
 #[tokio::test]
 async fn a_whole_body_still_has_the_total_timeout() {
-    // The same chunks read whole: the 300 ms total is over before the 600 ms body is.
-    let chunks = (0..10).map(|_| (60, "data: tick\n\n")).collect();
+    // The same chunks read whole: the 1 s total is over before the 1.5 s body is.
+    let chunks = (0..15).map(|_| (100, "data: tick\n\n")).collect();
     let url = chunked_server(chunks, None).await;
     let client = ClientBuilder::<Client>::new("secret-token", &TEST_API)
         .base_url(&url)
         .allow_insecure_http()
-        .timeout(std::time::Duration::from_millis(300))
+        .timeout(std::time::Duration::from_millis(1_000))
         .retry_policy(make_runtime::RetryPolicy::default().max_attempts(1))
         .build()
         .unwrap();
