@@ -392,7 +392,8 @@ impl RequestBuilder {
         let op = self.op.name;
         let raw = self.execute(Take::Whole).await?;
         let blank = raw.body.iter().all(u8::is_ascii_whitespace);
-        // Not JSON at all: `decode_json` says where it breaks.
+        // Blank, or JSON without the list: refused here. Not JSON at all: `decode_json` below
+        // says where it breaks.
         if blank || has_member(&raw.body, list) == Some(false) {
             return Err(Error::Decode {
                 operation: op,
