@@ -38,6 +38,24 @@ impl<T> JsonString<T> {
     }
 }
 
+impl<T: DeserializeOwned> JsonString<T> {
+    /// Reads JSON text you already hold, such as a blueprint exported from Make, so that it is
+    /// sent as that JSON; `JsonString::new(Value::String(text))` would send a string holding a
+    /// JSON *string*. Fails, naming line and column, when `text` is not JSON of type `T`.
+    ///
+    /// ```
+    /// use make_runtime::JsonString;
+    /// let text = r#"{"name":"Sync orders","flow":[],"metadata":{"version":1}}"#;
+    /// let blueprint = JsonString::<serde_json::Value>::from_json_text(text).unwrap();
+    /// let sent = serde_json::to_value(&blueprint).unwrap();
+    /// assert_eq!(sent.as_str(), Some(text)); // one string, holding the blueprint's JSON
+    /// assert!(JsonString::<serde_json::Value>::from_json_text("{\"flow\": [}").is_err());
+    /// ```
+    pub fn from_json_text(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text).map(JsonString)
+    }
+}
+
 impl<T> From<T> for JsonString<T> {
     fn from(value: T) -> Self {
         JsonString(value)

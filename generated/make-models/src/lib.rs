@@ -1663,6 +1663,74 @@ pub struct BlueprintMetadata {
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
+/// The `BlueprintScheduling` object.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BlueprintScheduling {
+    /// `type`
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub type_: ::std::option::Option<::std::string::String>,
+    /// `interval`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub interval: ::std::option::Option<i64>,
+    /// `date`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub date: ::std::option::Option<::std::string::String>,
+    /// `between`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub between: ::std::vec::Vec<::std::string::String>,
+    /// `time`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// `days`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub days: ::std::vec::Vec<i64>,
+    /// `months`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub months: ::std::vec::Vec<i64>,
+    /// `restrict`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub restrict: ::std::vec::Vec<Restrict>,
+    /// `maximum_runs_per_minute`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub maximum_runs_per_minute: ::std::option::Option<i64>,
+}
 /// The `Body` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Body {
@@ -5114,11 +5182,15 @@ pub struct CreateRpcResponseAppRpc {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateScenarioBody {
     /// The scenario blueprint, as a JSON-encoded string.
+    ///
+    /// Build it from a value with `JsonString::new(value)`, or from JSON text you already hold with `JsonString::from_json_text(text)?`.
     pub blueprint: JsonString<::serde_json::Value>,
     /// `teamId`
     #[serde(rename = "teamId", deserialize_with = "::make_decode::lenient")]
     pub team_id: i64,
     /// The schedule of the scenario, as a JSON-encoded string, for example `{"type":"indefinitely","interval":900}`.
+    ///
+    /// Build it from a value with `JsonString::new(value)`, or from JSON text you already hold with `JsonString::from_json_text(text)?`.
     pub scheduling: JsonString<::serde_json::Value>,
     /// `folderId`
     #[serde(
@@ -11456,7 +11528,7 @@ pub struct GetScenarioBlueprintResponseResponse {
     pub blueprint: ::std::option::Option<Blueprint>,
     /// `scheduling`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scheduling: ::std::option::Option<ResponseScheduling>,
+    pub scheduling: ::std::option::Option<BlueprintScheduling>,
     /// `idSequence`
     #[serde(
         rename = "idSequence",
@@ -13146,9 +13218,7 @@ pub struct ListAiAgentScenariosResponseScenario {
     pub last_edit: ::std::option::Option<::std::string::String>,
     /// `scheduling`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scheduling: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub scheduling: ::std::option::Option<Scheduling>,
     /// `usedPackages`
     #[serde(
         rename = "usedPackages",
@@ -16529,9 +16599,7 @@ pub struct ListScenariosResponseScenario {
     pub last_edit: ::std::option::Option<::std::string::String>,
     /// `scheduling`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scheduling: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub scheduling: ::std::option::Option<Scheduling>,
     /// `iswaiting`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub iswaiting: ::std::option::Option<bool>,
@@ -21673,73 +21741,30 @@ pub struct Response3 {
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
-/// The `ResponseScheduling` object.
+/// The `Restrict` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ResponseScheduling {
-    /// `type`
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub type_: ::std::option::Option<::std::string::String>,
-    /// `interval`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub interval: ::std::option::Option<i64>,
-    /// `date`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub date: ::std::option::Option<::std::string::String>,
-    /// `between`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::or_default",
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub between: ::std::vec::Vec<::serde_json::Value>,
-    /// `time`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub time: ::std::option::Option<::std::string::String>,
+pub struct Restrict {
     /// `days`
     #[serde(
         default,
-        deserialize_with = "::make_decode::or_default",
+        deserialize_with = "::make_decode::lenient_or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub days: ::std::vec::Vec<::serde_json::Value>,
+    pub days: ::std::vec::Vec<i64>,
     /// `months`
     #[serde(
         default,
-        deserialize_with = "::make_decode::or_default",
+        deserialize_with = "::make_decode::lenient_or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub months: ::std::vec::Vec<::serde_json::Value>,
-    /// `restrict`
+    pub months: ::std::vec::Vec<i64>,
+    /// `time`
     #[serde(
         default,
-        deserialize_with = "::make_decode::or_default",
+        deserialize_with = "::make_decode::lenient_or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub restrict: ::std::vec::Vec<::serde_json::Value>,
-    /// `maximum_runs_per_minute`
-    #[serde(
-        default,
-        deserialize_with = "::make_decode::lenient",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub maximum_runs_per_minute: ::std::option::Option<i64>,
+    pub time: ::std::vec::Vec<::std::string::String>,
 }
 /// The `RetryIncompleteExecutionResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -22776,6 +22801,48 @@ pub struct Scheduling {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub interval: ::std::option::Option<i64>,
+    /// `date`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub date: ::std::option::Option<::std::string::String>,
+    /// `days`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub days: ::std::vec::Vec<i64>,
+    /// `months`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub months: ::std::vec::Vec<i64>,
+    /// `time`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// `between`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::lenient_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub between: ::std::vec::Vec<::std::string::String>,
+    /// `restrict`
+    #[serde(
+        default,
+        deserialize_with = "::make_decode::or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub restrict: ::std::vec::Vec<Restrict>,
 }
 /// The values of `SchedulingType`.
 #[derive(
@@ -26151,9 +26218,13 @@ pub struct UpdatePrivateSpaceResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateScenarioBody {
     /// The new scenario blueprint, as a JSON-encoded string.
+    ///
+    /// Build it from a value with `JsonString::new(value)`, or from JSON text you already hold with `JsonString::from_json_text(text)?`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub blueprint: ::std::option::Option<JsonString<::serde_json::Value>>,
     /// The new schedule of the scenario, as a JSON-encoded string.
+    ///
+    /// Build it from a value with `JsonString::new(value)`, or from JSON text you already hold with `JsonString::from_json_text(text)?`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduling: ::std::option::Option<JsonString<::serde_json::Value>>,
     /// `folderId`

@@ -71,7 +71,13 @@ fn type_def(t: &TypeDef, defaultable: &BTreeSet<String>, links: &dyn Fn(&str) ->
                 }
                 let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
                 let fdoc = f.docs.as_deref().map(|d| docs::sanitize(d, links)).unwrap_or_else(|| format!("`{}`", f.wire));
-                let fdoc = docs::attrs(&format!("{fdoc}{}", docs::allowed(&f.allowed)));
+                // A field sent as a string holding JSON: say how to build one from text too.
+                let how = if matches!(&f.ty, TypeRef::JsonString(_)) {
+                    "\n\nBuild it from a value with `JsonString::new(value)`, or from JSON text you already hold with `JsonString::from_json_text(text)?`."
+                } else {
+                    ""
+                };
+                let fdoc = docs::attrs(&format!("{fdoc}{}{how}", docs::allowed(&f.allowed)));
                 quote! { #fdoc #serde_attr pub #fname: #ty, }
             });
             let flattened = flatten.iter().map(|f| {
