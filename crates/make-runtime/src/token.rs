@@ -105,6 +105,16 @@ impl Credentials {
 
     /// The header (name and sensitive value) that carries these credentials to `api`.
     pub(crate) fn header(&self, api: &ApiInfo) -> Result<AuthHeader, String> {
+        // Said here, before any request, rather than by a 401 from Make (the secret itself is
+        // never quoted).
+        if self.secret.trim().is_empty() {
+            return Err("the token is empty (is the variable or file it is read from set?)".to_owned());
+        }
+        if self.secret.trim() != self.secret.as_str() {
+            return Err(
+                "the token starts or ends with whitespace (a newline read from a file?); trim it".to_owned(),
+            );
+        }
         let (name, value) = match self.kind {
             CredentialsKind::ApiToken => {
                 let name = HeaderName::from_bytes(api.auth_header.as_bytes())
@@ -217,5 +227,11 @@ mod tests {
         assert_eq!((h.name.as_str(), h.value.to_str().unwrap()), ("authorization", "raw"));
         let e = Credentials::api_token("bad\ntoken").header(&API).unwrap_err();
         assert!(!e.contains("bad\ntoken"));
+        // Empty and padded tokens are refused with a reason, not sent for a 401.
+        for (secret, says) in [("", "empty"), ("  ", "empty"), ("abc\n", "whitespace"), (" abc", "whitespace")] {
+            let e = Credentials::api_token(secret).header(&API).unwrap_err();
+            assert!(e.contains(says), "{secret:?}: {e}");
+            assert!(Credentials::oauth_access_token(secret).header(&API).unwrap_err().contains(says));
+        }
     }
 }
