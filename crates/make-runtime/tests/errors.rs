@@ -46,19 +46,17 @@ async fn make_error_body_becomes_api_error_and_403_names_scopes() {
 #[tokio::test]
 async fn unknown_code_is_kept_and_known_im_codes_parse() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
+    respond_in_turn(
+        &server,
+        "POST",
+        vec![
             ResponseTemplate::new(400).set_body_json(json!({"message": "Odd", "code": "IM999"})),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
-            "detail": "Validation failed", "message": "Invalid Input Parameters", "code": "IM005"
-        })))
-        .mount(&server)
-        .await;
+            ResponseTemplate::new(400).set_body_json(json!({
+                "detail": "Validation failed", "message": "Invalid Input Parameters", "code": "IM005"
+            })),
+        ],
+    )
+    .await;
     let c = client(&server);
     let err = c
         .request(&CREATE_CONNECTION)

@@ -78,15 +78,15 @@ async fn per_minute_60_with_120_concurrent_calls_from_clones() {
 #[tokio::test(start_paused = true)]
 async fn retries_also_wait_for_the_limiter() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    respond_in_turn(
+        &server,
+        "GET",
+        vec![
+            ResponseTemplate::new(429).insert_header("retry-after", "0"),
+            ResponseTemplate::new(200),
+        ],
+    )
+    .await;
     let recorder = Recorder::default();
     let client: Client = builder(&server)
         .rate_limit(RateLimit::plan(Plan::Core))

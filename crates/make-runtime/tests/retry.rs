@@ -73,15 +73,15 @@ async fn post_answered_503_is_not_retried() {
 #[tokio::test]
 async fn post_answered_429_is_retried_with_the_same_body() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    respond_in_turn(
+        &server,
+        "POST",
+        vec![
+            ResponseTemplate::new(429).insert_header("retry-after", "0"),
+            ResponseTemplate::new(200),
+        ],
+    )
+    .await;
     fast(&server)
         .request(&CREATE_CONNECTION)
         .json(&json!({"a": 1}))
@@ -228,24 +228,18 @@ async fn a_streamed_response_is_retried_until_it_starts_and_read_once() {
     // A 429 and a 503 before the stream starts are retried like any other GET; the 200's
     // stream is handed over as it is, and not asked for again.
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(
+    respond_in_turn(
+        &server,
+        "GET",
+        vec![
+            ResponseTemplate::new(429).insert_header("retry-after", "0"),
+            ResponseTemplate::new(503),
             ResponseTemplate::new(200)
                 .insert_header("content-type", "text/event-stream")
                 .set_body_string("event: step\ndata: 1\n\nevent: done\ndata: 2\n\n"),
-        )
-        .mount(&server)
-        .await;
+        ],
+    )
+    .await;
     let stream = fast(&server).request(&LIST_CONNECTIONS).send_stream().await;
     let body = make_runtime::read_stream(stream).await.unwrap();
     assert_eq!(&body[..], b"event: step\ndata: 1\n\nevent: done\ndata: 2\n\n");
@@ -285,15 +279,15 @@ fn rate_limited(retry_after: &str) -> ResponseTemplate {
 #[tokio::test(start_paused = true)]
 async fn retry_after_60_is_waited_in_full_with_the_default_policy() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(rate_limited("60"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
-        .mount(&server)
-        .await;
+    respond_in_turn(
+        &server,
+        "GET",
+        vec![
+            rate_limited("60"),
+            ResponseTemplate::new(200).set_body_json(json!({"ok": true})),
+        ],
+    )
+    .await;
     let recorder = Recorder::default();
     let start = tokio::time::Instant::now();
     let v: Value = timed(&server, &recorder, RetryPolicy::default())

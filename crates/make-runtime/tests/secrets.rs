@@ -38,18 +38,16 @@ async fn token_is_in_no_debug_output_and_no_tracing_event() {
     let (buffer, _guard) = capture_traces();
 
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(
+    respond_in_turn(
+        &server,
+        "GET",
+        vec![
+            ResponseTemplate::new(503),
             ResponseTemplate::new(403)
                 .set_body_json(json!({"message": "Permission denied", "code": "SC403"})),
-        )
-        .mount(&server)
-        .await;
+        ],
+    )
+    .await;
 
     let builder = builder(&server)
         .scopes(["connections:read"])
@@ -137,17 +135,15 @@ async fn oauth_access_token_is_sent_as_bearer_and_never_printed_or_traced() {
     let (buffer, _guard) = capture_traces();
 
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(
+    respond_in_turn(
+        &server,
+        "GET",
+        vec![
+            ResponseTemplate::new(429).insert_header("retry-after", "0"),
             ResponseTemplate::new(401).set_body_json(json!({"message": "Invalid credentials", "code": "IM102"})),
-        )
-        .mount(&server)
-        .await;
+        ],
+    )
+    .await;
 
     let credentials = Credentials::oauth_access_token("oauth-access-7f3a");
     let builder = ClientBuilder::<Client>::new(credentials.clone(), &TEST_API)

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use make_runtime::reqwest_middleware::{Middleware, Next, Result};
 use make_runtime::{ApiInfo, Client, ClientBuilder, Method, Operation};
-use wiremock::MockServer;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub static TEST_API: ApiInfo = ApiInfo {
     name: "make-api-v2",
@@ -44,6 +44,17 @@ pub fn builder(server: &MockServer) -> ClientBuilder<Client> {
 
 pub fn client(server: &MockServer) -> Client {
     builder(server).build().expect("client builds")
+}
+
+/// Answers `method` requests with `responses` in turn: each but the last once, the last from
+/// then on.
+pub async fn respond_in_turn(server: &MockServer, method: &str, responses: Vec<ResponseTemplate>) {
+    let last = responses.len().saturating_sub(1);
+    for (i, response) in responses.into_iter().enumerate() {
+        let mock = Mock::given(wiremock::matchers::method(method)).respond_with(response);
+        let mock = if i < last { mock.up_to_n_times(1) } else { mock };
+        mock.mount(server).await;
+    }
 }
 
 pub async fn received(server: &MockServer) -> Vec<wiremock::Request> {
