@@ -97,7 +97,7 @@ impl<T> From<Vec<T>> for Page<T> {
 }
 
 /// Where an offset walk stands between two pages.
-struct OffsetWalk<T> {
+struct OffsetWalk {
     operation: &'static str,
     /// The `pg[offset]` of the next request.
     offset: u64,
@@ -107,7 +107,6 @@ struct OffsetWalk<T> {
     /// was asked for: a server that answers a new offset with a page it already sent (the same
     /// page every time, or two pages in turn) does not honour `pg[offset]`.
     seen: HashMap<u64, u64>,
-    items: std::marker::PhantomData<fn() -> T>,
 }
 
 /// What to do after one page.
@@ -118,7 +117,7 @@ enum Next {
     End,
 }
 
-impl<T: PartialEq + Serialize> OffsetWalk<T> {
+impl OffsetWalk {
     /// Checks a fetched page against the request, and decides whether another page follows.
     ///
     /// The walk ends on an empty page, or on a page shorter than the page size the server
@@ -130,7 +129,7 @@ impl<T: PartialEq + Serialize> OffsetWalk<T> {
     /// for, or answers with the very items of a page it sent for an earlier offset (whatever
     /// offset it echoes). That comparison is skipped for a page whose items are all alike:
     /// partial objects selected with `cols[]`, such as only `teamId`, can repeat legitimately.
-    fn advance(&mut self, page: &Page<T>) -> Result<Next, Error> {
+    fn advance<T: PartialEq + Serialize>(&mut self, page: &Page<T>) -> Result<Next, Error> {
         let requested = self.offset;
         if let Some(echoed) = page.offset {
             if echoed != requested {
@@ -230,7 +229,6 @@ where
         offset,
         page_size,
         seen: HashMap::new(),
-        items: std::marker::PhantomData,
     };
     futures::stream::unfold(Some((fetch, walk)), move |state| async move {
         let (mut fetch, mut walk) = state?;
@@ -317,13 +315,12 @@ mod tests {
         assert!(matches!(results[2], Err(Error::Config(_))));
     }
 
-    fn walk(page_size: u64) -> OffsetWalk<u32> {
+    fn walk(page_size: u64) -> OffsetWalk {
         OffsetWalk {
             operation: "test.list",
             offset: 0,
             page_size,
             seen: HashMap::new(),
-            items: std::marker::PhantomData,
         }
     }
 
@@ -344,7 +341,7 @@ mod tests {
         let p = Page::new(vec![1u32]).echoed_limit(Some(-1_i64));
         assert_eq!(p.limit, None);
         assert_eq!(Page::new(vec![1u32]).echoed_limit(Some(0_u64)).limit, None);
-        assert!(matches!(walk(10).advance(&Page::new(vec![])), Ok(Next::End)));
+        assert!(matches!(walk(10).advance(&Page::<u32>::new(vec![])), Ok(Next::End)));
     }
 
     #[test]

@@ -368,14 +368,8 @@ impl RequestBuilder {
 
     /// Sends the request and decodes a 2xx JSON body into `T` (an empty body
     /// decodes as JSON `null`, so `()` and `Option<_>` accept it).
-    pub async fn send_json<T: DeserializeOwned>(mut self) -> Result<T, Error> {
-        if !self.headers.contains_key(ACCEPT) {
-            self.headers
-                .insert(ACCEPT, HeaderValue::from_static("application/json"));
-        }
-        let op = self.op.name;
-        let raw = self.execute(Take::Whole).await?;
-        decode_json(op, &raw)
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        self.send_json_holding(None).await
     }
 
     /// Sends the request for one page of a list and decodes it like
@@ -384,27 +378,34 @@ impl RequestBuilder {
     /// (empty, `[]`, Make's error object, an object with other keys) is an [`Error::Decode`]:
     /// read as a page, it would decode as an empty one, and a walk through the pages would end
     /// there, dropping the rest of the list without a word.
-    pub async fn send_page<T: DeserializeOwned>(mut self, list: &'static str) -> Result<T, Error> {
+    pub async fn send_page<T: DeserializeOwned>(self, list: &'static str) -> Result<T, Error> {
+        self.send_json_holding(Some(list)).await
+    }
+
+    /// `send_json`, and with `list` set, `send_page`'s check that the body holds that member.
+    async fn send_json_holding<T: DeserializeOwned>(mut self, list: Option<&'static str>) -> Result<T, Error> {
         if !self.headers.contains_key(ACCEPT) {
             self.headers
                 .insert(ACCEPT, HeaderValue::from_static("application/json"));
         }
         let op = self.op.name;
         let raw = self.execute(Take::Whole).await?;
-        let blank = raw.body.iter().all(u8::is_ascii_whitespace);
-        // Blank, or JSON without the list: refused here. Not JSON at all: `decode_json` below
-        // says where it breaks.
-        if blank || has_member(&raw.body, list) == Some(false) {
-            return Err(Error::Decode {
-                operation: op,
-                status: raw.status,
-                path: ".".into(),
-                message: format!(
-                    "expected a page of the list: a JSON object with `{list}`; an empty body or another \
-                     object would read as an empty page and end the list early"
-                ),
-                body_start: body_start(&raw.body),
-            });
+        if let Some(list) = list {
+            let blank = raw.body.iter().all(u8::is_ascii_whitespace);
+            // Blank, or JSON without the list: refused here. Not JSON at all: `decode_json`
+            // below says where it breaks.
+            if blank || has_member(&raw.body, list) == Some(false) {
+                return Err(Error::Decode {
+                    operation: op,
+                    status: raw.status,
+                    path: ".".into(),
+                    message: format!(
+                        "expected a page of the list: a JSON object with `{list}`; an empty body or \
+                         another object would read as an empty page and end the list early"
+                    ),
+                    body_start: body_start(&raw.body),
+                });
+            }
         }
         decode_json(op, &raw)
     }

@@ -107,10 +107,11 @@ impl Credentials {
     pub(crate) fn header(&self, api: &ApiInfo) -> Result<AuthHeader, String> {
         // Said here, before any request, rather than by a 401 from Make (the secret itself is
         // never quoted).
-        if self.secret.trim().is_empty() {
+        let trimmed = self.secret.trim();
+        if trimmed.is_empty() {
             return Err("the token is empty (is the variable or file it is read from set?)".to_owned());
         }
-        if self.secret.trim() != self.secret.as_str() {
+        if trimmed != self.secret {
             return Err(
                 "the token starts or ends with whitespace (a newline read from a file?); trim it".to_owned(),
             );
