@@ -146,28 +146,23 @@ pub fn json_blocks(text: &str) -> Vec<JsonBlock> {
 /// Parses one OpenAPI document, with errors located inside the block (line and column for syntax
 /// errors, a JSON pointer for documents that are JSON but not valid OpenAPI 3.0).
 pub fn parse_document(text: &str, yaml: bool, block: &Location) -> Result<OpenAPI, Diagnostics> {
+    // A line and column of `text` as a place in its file: a fenced block's content starts on the
+    // line after the fence.
+    let at = |line: usize, col: usize| Location {
+        file: block.file.clone(),
+        line: if block.line == 1 && text_is_whole_file(block) { line } else { block.line + line },
+        col: Some(col.max(1)),
+    };
     let value: serde_json::Value = if yaml {
         super::yaml::to_json(text).map_err(|e| {
-            let mut loc = block.clone();
-            if let Some((line, col)) = e.at {
-                // As for JSON below: a fenced block's content starts on the line after the fence.
-                loc.line = if block.line == 1 && text_is_whole_file(block) { line } else { block.line + line };
-                loc.col = Some(col.max(1));
-            }
+            let loc = e.at.map_or_else(|| block.clone(), |(line, col)| at(line, col));
             Diagnostic::at(&loc, format!("invalid YAML: {}", e.message))
         })?
     } else {
         serde_json::from_str(text).map_err(|e| {
-            // The block's content starts on the line after the fence.
-            let (line, col) = if block.line == 1 && text_is_whole_file(block) {
-                (e.line(), e.column())
-            } else {
-                (block.line + e.line(), e.column())
-            };
-            let loc = Location { file: block.file.clone(), line, col: Some(col.max(1)) };
             let msg = e.to_string();
             let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
-            Diagnostic::at(&loc, format!("invalid JSON: {msg}"))
+            Diagnostic::at(&at(e.line(), e.column()), format!("invalid JSON: {msg}"))
         })?
     };
     document_from_value(&value, block)

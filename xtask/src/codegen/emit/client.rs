@@ -898,6 +898,11 @@ fn builder(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link: &dyn
     // A paged list's request is built by a method of its own, which `stream()` sends as a page
     // (`send_page`: the body must hold the list). `send()` reads the body as documented, where
     // the list is an optional property like any other.
+    let build = quote! {
+        let #mutable request = self.client.request(&#op_static);
+        #(#sends)*
+        #primary_accept
+    };
     let send_and_request = if o.pagination.is_some() {
         quote! {
             #send_doc_attrs
@@ -908,9 +913,7 @@ fn builder(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link: &dyn
 
             /// The request this builder describes, not yet sent.
             fn request(self) -> ::make_runtime::RequestBuilder {
-                let #mutable request = self.client.request(&#op_static);
-                #(#sends)*
-                #primary_accept
+                #build
                 request
             }
         }
@@ -918,9 +921,7 @@ fn builder(api: &Api, g: &Group, o: &Operation, models: &TokenStream, link: &dyn
         quote! {
             #send_doc_attrs
             pub async fn send(self) -> ::std::result::Result<#ret, ::make_runtime::Error> {
-                let #mutable request = self.client.request(&#op_static);
-                #(#sends)*
-                #primary_accept
+                #build
                 #call
             }
         }
