@@ -156,7 +156,7 @@ pub fn parse_document(text: &str, yaml: bool, block: &Location) -> Result<OpenAP
     let value: serde_json::Value = if yaml {
         super::yaml::to_json(text).map_err(|e| {
             let loc = e.at.map_or_else(|| block.clone(), |(line, col)| at(line, col));
-            Diagnostic::at(&loc, format!("invalid YAML: {}", e.message))
+            e.diagnostic(&loc)
         })?
     } else {
         serde_json::from_str(text).map_err(|e| {

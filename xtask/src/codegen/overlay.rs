@@ -66,7 +66,7 @@ pub fn parse(file: &SourceFile) -> Result<Overlay, Diagnostics> {
     } else {
         super::yaml::to_json(text).map_err(|e| {
             let loc = e.at.map_or_else(|| at(1), |(line, col)| Location { col: Some(col), ..at(line) });
-            Diagnostic::at(&loc, format!("invalid YAML: {}", e.message))
+            e.diagnostic(&loc)
         })?
     };
     let mut diags = Diagnostics::default();

@@ -16,6 +16,34 @@ pub struct YamlError {
     pub message: String,
     /// 1-based line and column of the problem in the text given, when known.
     pub at: Option<(usize, usize)>,
+    /// JSON pointer (`#/paths/~1a/get`) of the mapping at fault, for a document that parsed as
+    /// YAML but has no JSON form (a list as a key, a merge key given a scalar).
+    pub pointer: Option<String>,
+}
+
+impl YamlError {
+    /// The diagnostic for this error, found at `location` (where `at` points, mapped to the
+    /// file by the caller), with its JSON pointer when it has one.
+    pub fn diagnostic(self, location: &super::diagnostics::Location) -> super::diagnostics::Diagnostic {
+        let d = super::diagnostics::Diagnostic::at(location, format!("invalid YAML: {}", self.message));
+        match self.pointer {
+            Some(pointer) => d.with_pointer(pointer),
+            None => d,
+        }
+    }
+
+    fn shape(message: &str) -> Self {
+        YamlError { message: message.into(), at: None, pointer: Some("#".into()) }
+    }
+
+    /// The same error, one level further out: `token` is the key or index it was found under.
+    fn under(mut self, token: &str) -> Self {
+        if let Some(pointer) = &mut self.pointer {
+            let inner = pointer.split_off(1);
+            *pointer = format!("#/{}{inner}", super::diagnostics::pointer_token(token));
+        }
+        self
+    }
 }
 
 /// Parses `text` as one YAML document and returns it as JSON: merge keys applied (the merged
@@ -23,7 +51,7 @@ pub struct YamlError {
 /// dropped (`!foo x` is `x`), scalar keys written as their text (`200:` is `"200"`), numbers
 /// JSON cannot hold (`.inf`, `.nan`) as `null`, as serde_json itself reads them.
 pub fn to_json(text: &str) -> Result<Value, YamlError> {
-    let located = |e: serde_yaml::Error| YamlError { at: e.location().map(|l| (l.line(), l.column())), message: e.to_string() };
+    let located = |e: serde_yaml::Error| YamlError { at: e.location().map(|l| (l.line(), l.column())), message: e.to_string(), pointer: None };
     let yaml: Yaml = serde_yaml::from_str(text).map_err(located)?;
     convert(yaml)
 }
@@ -34,7 +62,9 @@ fn convert(yaml: Yaml) -> Result<Value, YamlError> {
         Yaml::Bool(b) => Value::Bool(b),
         Yaml::Number(n) => number(&n),
         Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => Value::Array(items.into_iter().map(convert).collect::<Result<_, _>>()?),
+        Yaml::Sequence(items) => {
+            Value::Array(items.into_iter().enumerate().map(|(i, item)| convert(item).map_err(|e| e.under(&i.to_string()))).collect::<Result<_, _>>()?)
+        }
         Yaml::Mapping(entries) => {
             // A merge key's entries take its place, behind every key the mapping itself writes
             // (wherever it writes it) and, in a list of sources, behind earlier sources.
@@ -42,7 +72,9 @@ fn convert(yaml: Yaml) -> Result<Value, YamlError> {
             let mut map = Map::with_capacity(entries.len());
             for (key, value) in entries {
                 if !is_merge_key(&key) {
-                    map.insert(key_text(key)?, convert(value)?);
+                    let key = key_text(key)?;
+                    let value = convert(value).map_err(|e| e.under(&key))?;
+                    map.insert(key, value);
                     continue;
                 }
                 let sources = match value {
@@ -50,8 +82,8 @@ fn convert(yaml: Yaml) -> Result<Value, YamlError> {
                     source => vec![source],
                 };
                 for source in sources {
-                    let Value::Object(merged) = convert(source)? else {
-                        return Err(YamlError { message: "a merge key (`<<`) takes a mapping or a list of mappings".into(), at: None });
+                    let Value::Object(merged) = convert(source).map_err(|e| e.under("<<"))? else {
+                        return Err(YamlError::shape("a merge key (`<<`) takes a mapping or a list of mappings"));
                     };
                     for (k, v) in merged {
                         if !explicit.contains(&k) && !map.contains_key(&k) {
@@ -88,7 +120,7 @@ fn key_text(key: Yaml) -> Result<String, YamlError> {
         Yaml::Null => Ok("null".into()),
         Yaml::Tagged(tagged) => key_text(tagged.value),
         Yaml::Sequence(_) | Yaml::Mapping(_) => {
-            Err(YamlError { message: "a mapping key must be a scalar (a string, number or boolean), not a list or mapping".into(), at: None })
+            Err(YamlError::shape("a mapping key must be a scalar (a string, number or boolean), not a list or mapping"))
         }
     }
 }
@@ -129,7 +161,12 @@ mod tests {
         assert!(e.at.is_some_and(|(line, _)| line >= 2), "{e:?}");
         let e = to_json("? [1, 2]\n: x\n").unwrap_err();
         assert!(e.message.contains("must be a scalar"), "{e:?}");
+        assert_eq!(e.pointer.as_deref(), Some("#"));
         let e = to_json("a:\n  <<: 5\n").unwrap_err();
         assert!(e.message.contains("merge key"), "{e:?}");
+        assert_eq!(e.pointer.as_deref(), Some("#/a"));
+        // The pointer names the mapping at fault, however deep, with `/` and `~` escaped.
+        let e = to_json("paths:\n  /a~b:\n    - ok\n    - {? [1]: x}\n").unwrap_err();
+        assert_eq!(e.pointer.as_deref(), Some("#/paths/~1a~0b/1"), "{e:?}");
     }
 }
